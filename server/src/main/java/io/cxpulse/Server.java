@@ -1,0 +1,132 @@
+package io.cxpulse;
+
+import io.cxpulse.auth.SigningKeys;
+import io.cxpulse.auth.Tokens;
+import io.cxpulse.catalog.CatalogFile;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.config.Config;
+import io.cxpulse.counters.CounterDeltaBatch;
+import io.cxpulse.counters.CounterQuery;
+import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.demo.DemoGenerator;
+import io.cxpulse.demo.DemoTrafficVerticle;
+import io.cxpulse.http.HttpVerticle;
+import io.cxpulse.http.ServerContext;
+import io.cxpulse.ingest.FeedbackWriterVerticle;
+import io.cxpulse.ingest.WriteRequest;
+import io.cxpulse.ingest.WriteResult;
+import io.cxpulse.store.CatalogStore;
+import io.cxpulse.store.CounterStore;
+import io.cxpulse.store.Database;
+import io.cxpulse.support.CatalogRef;
+import io.cxpulse.support.LocalCodec;
+import io.cxpulse.support.Readiness;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running cxpulse: the database, the Vert.x instance and the deployed verticles. Starting is
+ * blocking (embedded PostgreSQL, migrations), so call it from a plain thread: main() or a test.
+ */
+public final class Server implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+  private final Config config;
+  private final Database database;
+  private final Vertx vertx;
+  private final Tokens tokens;
+  private final Readiness readiness;
+
+  private Server(Config config, Database database, Vertx vertx, Tokens tokens, Readiness readiness) {
+    this.config = config;
+    this.database = database;
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.readiness = readiness;
+  }
+
+  public static Server start(Config config, boolean demo) {
+    return start(config, demo, Clock.systemUTC());
+  }
+
+  public static Server start(Config config, boolean demo, Clock clock) {
+    SigningKeys keys = SigningKeys.loadOrGenerate(config.dataDir());
+    Database database = Database.open(config.database(), config.dataDir(), false);
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    try {
+      for (Class<?> type : List.of(WriteRequest.class, WriteResult.class, CounterQuery.class, CounterDeltaBatch.class)) {
+        LocalCodec.register(vertx, type);
+      }
+      Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience());
+      Readiness readiness = new Readiness();
+      Pool readPool = database.pool(vertx, "read", 4, 256);
+      Pool writerPool = database.pool(vertx, "writer", 1, 16);
+
+      List<TenantCatalog> seed = new ArrayList<>();
+      if (demo) seed.addAll(CatalogFile.readResource(DemoGenerator.CATALOG_RESOURCE));
+      if (config.catalogFile() != null) seed.addAll(CatalogFile.read(config.catalogFile()));
+      CatalogStore catalogStore = new CatalogStore(readPool);
+      CatalogRef catalog = await(catalogStore.upsert(seed).compose(v -> catalogStore.load()).map(CatalogRef::new));
+
+      CounterStore counterStore = new CounterStore(readPool, config.minuteRetention(), config.quarterRetention());
+      await(vertx.deployVerticle(new CountersVerticle(config, counterStore, catalog, readiness, clock)));
+      await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock)));
+      ServerContext ctx = new ServerContext(config, tokens, catalog, readPool, readiness, clock);
+      await(vertx.deployVerticle(() -> new HttpVerticle(ctx), new DeploymentOptions().setInstances(config.httpInstances())));
+      LOG.info("cxpulse listening on http://localhost:{} ({} tenants, {} database)", config.httpPort(),
+          catalog.get().tenants().size(), database.isEmbedded() ? "embedded" : "external");
+      Server server = new Server(config, database, vertx, tokens, readiness);
+      if (demo && catalog.get().tenant("demo") != null) {
+        await(vertx.deployVerticle(new DemoTrafficVerticle(tokens, config.httpPort(), config.demoRate(),
+            catalog.get().tenant("demo").zone(), clock)));
+      }
+      return server;
+    } catch (RuntimeException e) {
+      vertx.close();
+      database.close();
+      throw e;
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out", e);
+    }
+  }
+
+  public Config config() { return config; }
+  public Tokens tokens() { return tokens; }
+  public Vertx vertx() { return vertx; }
+  public Database database() { return database; }
+  public int port() { return config.httpPort(); }
+
+  @Override
+  public void close() {
+    readiness.shuttingDown(true);
+    try {
+      await(vertx.close());
+    } catch (RuntimeException e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+    }
+    database.close();
+  }
+}

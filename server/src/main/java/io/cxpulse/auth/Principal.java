@@ -1,0 +1,26 @@
+package io.cxpulse.auth;
+
+import java.util.Set;
+
+/** Who is calling: the verified claims of a token that the handlers need. */
+public record Principal(String subject, String tenant, Set<String> roles, Set<String> touchpoints) {
+  public static final String INGEST = "ingest";
+  public static final String VIEWER = "viewer";
+  public static final String MANAGER = "manager";
+  public static final String ADMIN = "admin";
+  public static final Set<String> ROLES = Set.of(INGEST, VIEWER, MANAGER, ADMIN);
+
+  /** Viewer, manager and admin tokens read; ingest tokens only write. */
+  public boolean canRead() {
+    return roles.contains(VIEWER) || roles.contains(MANAGER) || roles.contains(ADMIN);
+  }
+
+  public boolean canIngest() {
+    return roles.contains(INGEST);
+  }
+
+  /** Null touchpoints means every touchpoint of the tenant. */
+  public boolean mayAccess(String touchpoint) {
+    return touchpoints == null || touchpoints.contains(touchpoint);
+  }
+}

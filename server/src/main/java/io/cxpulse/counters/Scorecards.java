@@ -1,0 +1,146 @@
+package io.cxpulse.counters;
+
+import io.cxpulse.catalog.Reason;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.catalog.Touchpoint;
+import io.cxpulse.score.CesScore;
+import io.cxpulse.score.Csat3Score;
+import io.cxpulse.score.CsatScore;
+import io.cxpulse.score.NpsScore;
+import io.cxpulse.score.RaterDimension;
+import io.cxpulse.score.RaterDimensionScore;
+import io.cxpulse.score.RaterScore;
+import io.cxpulse.score.ReasonAnalysis;
+import io.cxpulse.score.ReasonInput;
+import io.cxpulse.score.ReasonScore;
+import io.cxpulse.score.Tally;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the JSON of API.md's scorecards and reasons responses from tallies. */
+public final class Scorecards {
+  private final int minN;
+
+  public Scorecards(int minN) {
+    this.minN = minN;
+  }
+
+  public JsonObject scorecards(TenantCatalog tenant, WindowPlan plan, List<Touchpoint> touchpoints, Counters counters) {
+    Tally overall = new Tally();
+    JsonArray rows = new JsonArray();
+    for (Touchpoint tp : touchpoints) {
+      Tally t = counters.sum(tenant.id(), tp.code(), plan);
+      overall.addAll(t);
+      JsonObject row = new JsonObject()
+          .put("touchpoint", tp.code())
+          .put("name", tp.name())
+          .put("nameZh", tp.nameZh())
+          .put("stage", tp.stage())
+          .put("order", tp.order())
+          .put("targets", targets(tp));
+      scorecard(t, tenant.raterWeights()).forEach(e -> row.put(e.getKey(), e.getValue()));
+      rows.add(row);
+    }
+    return new JsonObject()
+        .put("tenant", tenant.id())
+        .put("window", window(plan, tenant.zone()))
+        .put("overall", scorecard(overall, tenant.raterWeights()))
+        .put("touchpoints", rows);
+  }
+
+  public JsonObject reasons(TenantCatalog tenant, WindowPlan plan, List<Touchpoint> touchpoints, Counters counters) {
+    Tally sum = counters.sum(tenant.id(), touchpoints.stream().map(Touchpoint::code).toList(), plan);
+    long n = NpsScore.of(sum.nps(), minN).n();
+    List<ReasonInput> inputs = new ArrayList<>();
+    for (Reason r : tenant.reasons()) {
+      long[] c = sum.reasons().getOrDefault(r.code(), new long[4]);
+      inputs.add(new ReasonInput(r.code(), r.parent(), c[Tally.PROMOTER], c[Tally.PASSIVE], c[Tally.DETRACTOR]));
+    }
+    JsonArray items = new JsonArray();
+    List<ReasonScore> scores = ReasonAnalysis.analyse(n, inputs);
+    for (int i = 0; i < scores.size(); i++) {
+      ReasonScore s = scores.get(i);
+      Reason r = tenant.reasons().get(i);
+      long[] c = sum.reasons().getOrDefault(r.code(), new long[4]);
+      items.add(new JsonObject()
+          .put("code", r.code())
+          .put("label", r.label())
+          .put("labelZh", r.labelZh())
+          .put("parent", r.parent())
+          .put("level", r.isLevel1() ? 1 : 2)
+          .put("n", s.n())
+          .put("promoters", s.promoters())
+          .put("passives", s.passives())
+          .put("detractors", s.detractors())
+          .put("withoutNps", c[Tally.NO_NPS])
+          .put("attention", s.attention())
+          .put("subNps", s.subNps())
+          .put("lowConfidence", s.n() < minN)
+          .put("quadrant", s.quadrant() == null ? null : s.quadrant().code()));
+    }
+    return new JsonObject()
+        .put("tenant", tenant.id())
+        .put("window", window(plan, tenant.zone()))
+        .put("n", n)
+        .put("items", items);
+  }
+
+  private static JsonObject targets(Touchpoint tp) {
+    JsonObject out = new JsonObject();
+    tp.targets().forEach(out::put);
+    return out;
+  }
+
+  static JsonObject window(WindowPlan plan, ZoneId zone) {
+    return new JsonObject()
+        .put("name", plan.name())
+        .put("from", ZonedDateTime.ofInstant(plan.from(), zone).toOffsetDateTime().toString())
+        .put("to", ZonedDateTime.ofInstant(plan.to(), zone).toOffsetDateTime().toString())
+        .put("timeZone", zone.getId());
+  }
+
+  public JsonObject scorecard(Tally t, double[] raterWeights) {
+    NpsScore nps = NpsScore.of(t.nps(), minN);
+    CsatScore csat = CsatScore.of(t.csat());
+    Csat3Score csat3 = Csat3Score.of(t.csat3());
+    CesScore ces = CesScore.of(t.ces());
+    RaterScore rater = RaterScore.of(t.rater(), raterWeights);
+    JsonObject dims = new JsonObject();
+    for (RaterDimension d : RaterDimension.values()) {
+      RaterDimensionScore s = rater.dimensions().get(d);
+      dims.put(d.code(), new JsonObject().put("n", s.n()).put("mean", s.mean()).put("index", s.index())
+          .put("histogram", array(s.histogram())));
+    }
+    return new JsonObject()
+        .put("responses", t.responses())
+        .put("comments", t.comments())
+        .put("nps", new JsonObject()
+            .put("n", nps.n())
+            .put("promoters", nps.promoters())
+            .put("passives", nps.passives())
+            .put("detractors", nps.detractors())
+            .put("score", nps.score())
+            .put("moe", nps.moe())
+            .put("ci", nps.ciLow() == null ? null : new JsonArray().add(nps.ciLow()).add(nps.ciHigh()))
+            .put("lowConfidence", nps.lowConfidence())
+            .put("histogram", array(nps.histogram())))
+        .put("csat", new JsonObject().put("n", csat.n()).put("mean", csat.mean()).put("top2", csat.top2())
+            .put("histogram", array(csat.histogram())))
+        .put("csat3", new JsonObject().put("n", csat3.n()).put("satisfied", csat3.satisfied())
+            .put("neutral", csat3.neutral()).put("dissatisfied", csat3.dissatisfied()).put("net", csat3.net())
+            .put("histogram", array(csat3.histogram())))
+        .put("ces", new JsonObject().put("n", ces.n()).put("mean", ces.mean()).put("easy", ces.easy())
+            .put("histogram", array(ces.histogram())))
+        .put("rater", new JsonObject().put("index", rater.index()).put("dimensions", dims));
+  }
+
+  private static JsonArray array(long[] values) {
+    JsonArray out = new JsonArray();
+    for (long v : values) out.add(v);
+    return out;
+  }
+}

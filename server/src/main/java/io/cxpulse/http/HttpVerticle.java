@@ -1,0 +1,275 @@
+package io.cxpulse.http;
+
+import io.cxpulse.auth.Principal;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.counters.CounterQuery;
+import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.counters.Windows;
+import io.cxpulse.ingest.FeedbackParser;
+import io.cxpulse.ingest.FeedbackWriterVerticle;
+import io.cxpulse.ingest.WriteRequest;
+import io.cxpulse.ingest.WriteResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP server instance (deployed once per core; Vert.x shares the port between them). Parses
+ * and validates requests, authenticates tokens, and forwards work to the writer and the counters
+ * over the local event bus. Owns no shared state; runs on its own event loop.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final String PRINCIPAL = "principal";
+  private static final Duration MAX_CUSTOM_WINDOW = Duration.ofDays(400);
+
+  private final ServerContext ctx;
+  private HttpServer server;
+
+  public HttpVerticle(ServerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "up").encode()));
+    router.get("/health/ready").handler(this::ready);
+
+    router.route("/api/*").handler(this::authenticate);
+    router.post("/api/v1/feedback")
+        .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
+        .handler(this::requireContentType)
+        .handler(this::ingest);
+    router.get("/api/v1/scorecards").handler(rc -> query(rc, CounterQuery.Kind.SCORECARDS));
+    router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
+    router.get("/api/v1/catalog").handler(this::catalog);
+    router.route("/api/*").handler(rc -> rc.fail(new ApiError(404, "not_found", "no such endpoint: " + rc.request().path())));
+    router.route().failureHandler(this::failure);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setPort(ctx.config().httpPort())
+        .setCompressionSupported(true)
+        .setMaxFormAttributeSize(8192));
+    return server.requestHandler(router).listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void ready(RoutingContext rc) {
+    if (ctx.readiness().shuttingDown() || !ctx.readiness().countersLoaded()) {
+      json(rc, 503, new JsonObject().put("status", "not ready")
+          .put("countersLoaded", ctx.readiness().countersLoaded()).encode());
+      return;
+    }
+    ctx.readPool().query("SELECT 1").execute()
+        .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+        .onSuccess(rs -> json(rc, 200, new JsonObject().put("status", "ready").encode()))
+        .onFailure(err -> json(rc, 503, new JsonObject().put("status", "not ready")
+            .put("database", "unreachable").encode()));
+  }
+
+  private void authenticate(RoutingContext rc) {
+    String header = rc.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      rc.fail(new ApiError(401, "unauthorized", "send Authorization: Bearer <token>"));
+      return;
+    }
+    ctx.tokens().verify(header.substring(7).trim()).onComplete(
+        principal -> {
+          if (ctx.catalog().get().tenant(principal.tenant()) == null) {
+            rc.fail(new ApiError(403, "forbidden", "the token's tenant is not configured on this server"));
+            return;
+          }
+          rc.put(PRINCIPAL, principal);
+          rc.next();
+        },
+        err -> rc.fail(new ApiError(401, "unauthorized", "the token is missing, malformed, expired or not ours")));
+  }
+
+  private void requireContentType(RoutingContext rc) {
+    String type = mediaType(rc);
+    if (!type.equals("application/json") && !type.equals("application/x-ndjson")) {
+      rc.fail(new ApiError(415, "unsupported_media_type", "send application/json or application/x-ndjson"));
+      return;
+    }
+    rc.next();
+  }
+
+  private static String mediaType(RoutingContext rc) {
+    String header = rc.request().getHeader("Content-Type");
+    if (header == null) return "";
+    int semi = header.indexOf(';');
+    return (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void ingest(RoutingContext rc) {
+    Principal principal = rc.get(PRINCIPAL);
+    if (!principal.canIngest()) {
+      rc.fail(new ApiError(403, "forbidden", "this token may not send feedback (role ingest required)"));
+      return;
+    }
+    TenantCatalog tenant = ctx.catalog().get().tenant(principal.tenant());
+    var items = FeedbackParser.parse(rc.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : rc.body().buffer(),
+        mediaType(rc).equals("application/x-ndjson"), tenant, ctx.clock().instant());
+    List<ApiError.Detail> outOfScope = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (!principal.mayAccess(items.get(i).touchpoint())) {
+        outOfScope.add(new ApiError.Detail((items.size() > 1 ? "/" + i : "") + "/touchpoint",
+            "this token may not send feedback for '" + items.get(i).touchpoint() + "'"));
+      }
+    }
+    if (!outOfScope.isEmpty()) {
+      rc.fail(new ApiError(403, "forbidden", "touchpoints outside the token's scope; nothing was stored", outOfScope, null));
+      return;
+    }
+    vertx.eventBus().<WriteResult>request(FeedbackWriterVerticle.WRITE,
+            new WriteRequest(tenant.id(), tenant.zone(), items), new DeliveryOptions().setSendTimeout(30_000))
+        .onSuccess(reply -> json(rc, 200, new JsonObject()
+            .put("accepted", reply.body().accepted())
+            .put("duplicates", reply.body().duplicates()).encode()))
+        .onFailure(rc::fail);
+  }
+
+  private void query(RoutingContext rc, CounterQuery.Kind kind) {
+    Principal principal = rc.get(PRINCIPAL);
+    if (!principal.canRead()) {
+      rc.fail(new ApiError(403, "forbidden", "this token may not read scorecards (role viewer, manager or admin required)"));
+      return;
+    }
+    TenantCatalog tenant = ctx.catalog().get().tenant(principal.tenant());
+    List<ApiError.Detail> errors = new ArrayList<>();
+    String window = rc.queryParams().get("window");
+    String fromParam = rc.queryParams().get("from");
+    String toParam = rc.queryParams().get("to");
+    Instant from = null;
+    Instant to = null;
+    if (fromParam != null || toParam != null) {
+      if (window != null) errors.add(new ApiError.Detail("window", "give either window or from/to, not both"));
+      from = instant(fromParam, "from", errors);
+      to = toParam == null ? ctx.clock().instant() : instant(toParam, "to", errors);
+      if (from != null && to != null && !from.isBefore(to)) errors.add(new ApiError.Detail("to", "must be after from"));
+      if (from != null && to != null && Duration.between(from, to).compareTo(MAX_CUSTOM_WINDOW) > 0) {
+        errors.add(new ApiError.Detail("from", "a custom window spans at most 400 days"));
+      }
+    } else if (window == null) {
+      window = "today";
+    } else if (!Windows.NAMES.contains(window)) {
+      errors.add(new ApiError.Detail("window", "one of 15m, 1h, 24h, today, 7d, 30d (or from/to)"));
+    }
+    List<String> touchpoints = touchpoints(rc, tenant, principal, errors);
+    if (!errors.isEmpty()) {
+      rc.fail(ApiError.badRequest("invalid query parameters", errors));
+      return;
+    }
+    vertx.eventBus().<String>request(CountersVerticle.QUERY,
+            new CounterQuery(kind, tenant.id(), touchpoints, from == null ? window : null, from, to))
+        .onSuccess(reply -> json(rc, 200, reply.body()))
+        .onFailure(rc::fail);
+  }
+
+  /** The touchpoints asked for, or all the token may see; 403 for any outside the token's scope. */
+  private static List<String> touchpoints(RoutingContext rc, TenantCatalog tenant, Principal principal,
+      List<ApiError.Detail> errors) {
+    String param = rc.queryParams().get("touchpoints");
+    if (param == null || param.isBlank()) {
+      return principal.touchpoints() == null ? null
+          : tenant.touchpoints().stream().map(tp -> tp.code()).filter(principal::mayAccess).toList();
+    }
+    Set<String> codes = new LinkedHashSet<>();
+    for (String code : param.split(",")) {
+      code = code.trim();
+      if (code.isEmpty()) continue;
+      if (tenant.touchpoint(code) == null) {
+        errors.add(new ApiError.Detail("touchpoints", "unknown touchpoint code '" + code + "'"));
+      } else if (!principal.mayAccess(code)) {
+        throw new ApiError(403, "forbidden", "this token may not see touchpoint '" + code + "'");
+      } else {
+        codes.add(code);
+      }
+    }
+    return List.copyOf(codes);
+  }
+
+  private static Instant instant(String value, String name, List<ApiError.Detail> errors) {
+    if (value == null) {
+      errors.add(new ApiError.Detail(name, "required with a custom window"));
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(new ApiError.Detail(name, "must be an ISO-8601 time with an offset"));
+      return null;
+    }
+  }
+
+  private void catalog(RoutingContext rc) {
+    Principal principal = rc.get(PRINCIPAL);
+    TenantCatalog tenant = ctx.catalog().get().tenant(principal.tenant());
+    var tps = new io.vertx.core.json.JsonArray();
+    tenant.touchpoints().stream().filter(tp -> principal.mayAccess(tp.code())).forEach(tp -> tps.add(tp.toJson()));
+    var reasons = new io.vertx.core.json.JsonArray();
+    tenant.reasons().forEach(r -> reasons.add(r.toJson()));
+    JsonObject body = new JsonObject().put("tenant", tenant.id()).put("name", tenant.name())
+        .put("timeZone", tenant.zone().getId()).put("touchpoints", tps).put("reasons", reasons);
+    tenant.settings().forEach(e -> body.put(e.getKey(), e.getValue()));
+    json(rc, 200, body.encode());
+  }
+
+  private void failure(RoutingContext rc) {
+    Throwable err = rc.failure();
+    ApiError api;
+    if (err instanceof ApiError a) {
+      api = a;
+    } else if (err instanceof ReplyException re && re.failureCode() == FeedbackWriterVerticle.UNAVAILABLE) {
+      api = ApiError.unavailable("cannot store feedback right now (" + re.getMessage() + "); retry with the same eventId", 1);
+    } else if (err instanceof ReplyException re && re.failureCode() == 404) {
+      api = new ApiError(404, "not_found", re.getMessage());
+    } else if (err instanceof ReplyException re) {
+      LOG.warn("internal request failed: {}", re.getMessage());
+      api = ApiError.unavailable("the server is busy; retry later", 1);
+    } else if (err == null || err instanceof io.vertx.ext.web.handler.HttpException) {
+      int status = err == null ? rc.statusCode() : ((io.vertx.ext.web.handler.HttpException) err).getStatusCode();
+      api = switch (status) {
+        case 413 -> new ApiError(413, "payload_too_large", "the body exceeds " + ctx.config().bodyLimitBytes() + " bytes");
+        case 404 -> new ApiError(404, "not_found", "no such resource");
+        case 405 -> new ApiError(405, "method_not_allowed", "method not allowed");
+        case 400 -> new ApiError(400, "invalid", "bad request");
+        default -> new ApiError(status >= 400 ? status : 500, "error", "request failed");
+      };
+    } else {
+      LOG.error("unexpected error on {} {}", rc.request().method(), rc.request().path(), err);
+      api = new ApiError(500, "internal", "internal error");
+    }
+    if (rc.response().ended()) return;
+    if (api.retryAfterSeconds() != null) rc.response().putHeader("Retry-After", String.valueOf(api.retryAfterSeconds()));
+    json(rc, api.status(), api.toJson().encode());
+  }
+
+  private static void json(RoutingContext rc, int status, String body) {
+    rc.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body);
+  }
+}

@@ -1,0 +1,12 @@
+package io.cxpulse.http;
+
+import io.cxpulse.auth.Tokens;
+import io.cxpulse.config.Config;
+import io.cxpulse.support.CatalogRef;
+import io.cxpulse.support.Readiness;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+
+/** What every HTTP verticle shares: all thread-safe (immutable, volatile, or a Vert.x pool). */
+public record ServerContext(Config config, Tokens tokens, CatalogRef catalog, Pool readPool, Readiness readiness,
+                            Clock clock) {}

@@ -1,0 +1,151 @@
+package io.cxpulse.ingest;
+
+import io.cxpulse.config.Config;
+import io.cxpulse.counters.CounterDeltaBatch;
+import io.cxpulse.counters.CounterDeltas;
+import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.store.FeedbackStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group-commit writer. Owns a bounded queue of validated requests and one PostgreSQL
+ * connection. Whenever no transaction is in flight it takes everything queued (up to
+ * INGEST_BATCH_MAX responses, whole requests only) into one transaction: the raw rows with
+ * ON CONFLICT DO NOTHING, then the counter increments of the rows that were new. After COMMIT it
+ * hands the increments to {@link CountersVerticle} and only then replies to each request, so a
+ * 2xx means committed and visible in the scorecards of this node. While a transaction runs, new
+ * requests gather in the queue, so batches grow with load without any timer. A full queue
+ * answers 503 at once. Consumes {@code feedback.write}; runs on its own event loop.
+ */
+public final class FeedbackWriterVerticle extends VerticleBase {
+  public static final String WRITE = "feedback.write";
+  /** Failure code of a request refused because the queue is full or the database is unavailable. */
+  public static final int UNAVAILABLE = 503;
+  private static final Logger LOG = LoggerFactory.getLogger(FeedbackWriterVerticle.class);
+
+  private record Pending(WriteRequest request, Message<WriteRequest> message) {}
+
+  private final Config config;
+  private final Pool pool;
+  private final Clock clock;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int queuedItems;
+  private boolean writing;
+  private boolean countersSuspect;
+
+  /** @param pool a pool of size 1: one writer connection, reconnected by the pool when lost */
+  public FeedbackWriterVerticle(Config config, Pool pool, Clock clock) {
+    this.config = config;
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().<WriteRequest>localConsumer(WRITE, this::enqueue);
+    return Future.succeededFuture();
+  }
+
+  private void enqueue(Message<WriteRequest> msg) {
+    int size = msg.body().items().size();
+    if (queuedItems + size > config.ingestQueueLimit() && queuedItems > 0) {
+      msg.fail(UNAVAILABLE, "ingest queue full");
+      return;
+    }
+    queue.add(new Pending(msg.body(), msg));
+    queuedItems += size;
+    flush();
+  }
+
+  private void flush() {
+    if (writing || queue.isEmpty()) return;
+    List<Pending> batch = new ArrayList<>();
+    int events = 0;
+    while (!queue.isEmpty() && (batch.isEmpty() || events + queue.peek().request().items().size() <= config.batchMaxEvents())) {
+      Pending p = queue.poll();
+      events += p.request().items().size();
+      batch.add(p);
+    }
+    queuedItems -= events;
+    writing = true;
+    Future<Void> ready = countersSuspect ? reloadCounters() : Future.succeededFuture();
+    ready.transform(ok -> write(batch)).onComplete(ar -> {
+      writing = false;
+      flush();
+    });
+  }
+
+  private Future<Void> write(List<Pending> batch) {
+    Instant now = clock.instant();
+    // The first occurrence of an event id in the batch is the one stored; later ones are retries.
+    Map<String, Boolean> firstSeen = new HashMap<>();
+    List<FeedbackStore.Row2> rows = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (Pending p : batch) {
+      for (Feedback f : p.request().items()) {
+        String key = p.request().tenant() + '\u0000' + f.eventId();
+        if (firstSeen.putIfAbsent(key, Boolean.TRUE) == null) {
+          rows.add(new FeedbackStore.Row2(p.request().tenant(), f));
+          keys.add(key);
+        }
+      }
+    }
+    Map<String, WriteRequest> ownerOfRow = new HashMap<>();
+    CounterDeltas[] deltas = new CounterDeltas[1];
+    Future<Set<String>> committed = pool.withTransaction(conn -> FeedbackStore.insertNew(conn, rows).compose(fresh -> {
+      CounterDeltas d = new CounterDeltas(now, config.minuteRetention(), config.quarterRetention());
+      for (Pending p : batch) {
+        for (Feedback f : p.request().items()) {
+          String key = p.request().tenant() + '\u0000' + f.eventId();
+          if (fresh.contains(key) && ownerOfRow.putIfAbsent(key, p.request()) == null) {
+            d.add(p.request().tenant(), p.request().zone(), f);
+          }
+        }
+      }
+      deltas[0] = d;
+      return FeedbackStore.addCounters(conn, d.asMap()).map(fresh);
+    }));
+    return committed
+        .compose(fresh -> vertx.eventBus().request(CountersVerticle.APPLY, new CounterDeltaBatch(deltas[0].asMap()))
+            .map(fresh))
+        .onSuccess(fresh -> {
+          for (Pending p : batch) {
+            int accepted = 0;
+            for (Feedback f : p.request().items()) {
+              String key = p.request().tenant() + '\u0000' + f.eventId();
+              if (ownerOfRow.get(key) == p.request() && ownerOfRow.remove(key) != null) accepted++;
+            }
+            p.message().reply(new WriteResult(accepted, p.request().items().size() - accepted));
+          }
+        })
+        .recover(err -> {
+          LOG.warn("batch of {} responses not committed: {}", rows.size(), err.getMessage());
+          for (Pending p : batch) p.message().fail(UNAVAILABLE, "database unavailable");
+          // The COMMIT may have reached the server even though its answer did not reach us: the
+          // counters in memory may then be behind the table. Reload them before the next batch.
+          countersSuspect = true;
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
+  }
+
+  private Future<Void> reloadCounters() {
+    return vertx.eventBus().request(CountersVerticle.RELOAD, "after a failed batch")
+        .<Void>mapEmpty()
+        .onSuccess(v -> countersSuspect = false)
+        .onFailure(err -> LOG.warn("counter reload after a failed batch failed: {}", err.getMessage()));
+  }
+}

@@ -1,0 +1,7 @@
+package io.cxpulse.ingest;
+
+import java.time.ZoneId;
+import java.util.List;
+
+/** One validated HTTP request's responses, all for one tenant, written all or nothing. */
+public record WriteRequest(String tenant, ZoneId zone, List<Feedback> items) {}

@@ -1,0 +1,97 @@
+package io.cxpulse.score;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Net Promoter Score of one tally with its 95% adjusted-Wald interval (Rocks, The American
+ * Statistician 70(4), 2016), which keeps its coverage at the small n of a single touchpoint
+ * over a short window, where the plain Wald interval does not.
+ *
+ * <p>With n = 0 the NPS is undefined, so score, moe and the interval are null, never 0: a
+ * wall screen must show "—" rather than a neutral-looking zero.
+ *
+ * @param histogram counts for the scores 0..10, copied in and out so that the record stays a
+ *                  value even though its caller keeps mutating its own counters
+ */
+public record NpsScore(long n, long promoters, long passives, long detractors, Double score,
+    Double moe, Double ciLow, Double ciHigh, boolean lowConfidence, long[] histogram) {
+
+  static final double Z95 = 1.96;
+
+  public NpsScore {
+    histogram = histogram.clone();
+  }
+
+  public static NpsScore of(long[] histogram11, int minN) {
+    Histograms.check(histogram11, 11, "NPS");
+    long detractors = Histograms.sum(histogram11, 0, 7);
+    long passives = Histograms.sum(histogram11, 7, 9);
+    long promoters = Histograms.sum(histogram11, 9, 11);
+    long n = detractors + passives + promoters;
+    if (n == 0) {
+      return new NpsScore(0, 0, 0, 0, null, null, null, null, true, histogram11);
+    }
+    double score = 100.0 * (promoters - detractors) / n;
+    double moe = 100.0 * Z95 * Math.sqrt(adjustedVariance(n, promoters, detractors));
+    // Centred on the adjusted net, not on the raw score: the 0.75 pseudo-counts pull the
+    // centre towards 0, which is what gives the interval its coverage at small n.
+    double centre = 100.0 * adjustedNet(n, promoters, detractors);
+    return new NpsScore(n, promoters, passives, detractors, score, moe,
+        Math.max(-100.0, centre - moe), Math.min(100.0, centre + moe), n < minN, histogram11);
+  }
+
+  /** p' − d', the adjusted net as a fraction; defined for n = 0 as well. */
+  public double adjustedNet() {
+    return adjustedNet(n, promoters, detractors);
+  }
+
+  /** v'/n', the variance of the adjusted net; defined (and positive) for n = 0 as well. */
+  public double adjustedVariance() {
+    return adjustedVariance(n, promoters, detractors);
+  }
+
+  private static double adjustedNet(long n, long promoters, long detractors) {
+    // (P + 0.75)/n' − (D + 0.75)/n' with the pseudo-counts cancelled, saving a rounding.
+    return (promoters - detractors) / (n + 3.0);
+  }
+
+  private static double adjustedVariance(long n, long promoters, long detractors) {
+    double nAdjusted = n + 3.0;
+    double p = (promoters + 0.75) / nAdjusted;
+    double d = (detractors + 0.75) / nAdjusted;
+    double v = p + d - (p - d) * (p - d);
+    return v / nAdjusted;
+  }
+
+  @Override
+  public long[] histogram() {
+    return histogram.clone();
+  }
+
+  // The generated members compare and print arrays by identity; these compare the counts.
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NpsScore other
+        && n == other.n && promoters == other.promoters && passives == other.passives
+        && detractors == other.detractors && Objects.equals(score, other.score)
+        && Objects.equals(moe, other.moe) && Objects.equals(ciLow, other.ciLow)
+        && Objects.equals(ciHigh, other.ciHigh) && lowConfidence == other.lowConfidence
+        && Arrays.equals(histogram, other.histogram);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Objects.hash(n, promoters, passives, detractors, score, moe, ciLow, ciHigh, lowConfidence)
+        + Arrays.hashCode(histogram);
+  }
+
+  @Override
+  public String toString() {
+    return "NpsScore[n=" + n + ", promoters=" + promoters + ", passives=" + passives
+        + ", detractors=" + detractors + ", score=" + score + ", moe=" + moe
+        + ", ciLow=" + ciLow + ", ciHigh=" + ciHigh + ", lowConfidence=" + lowConfidence
+        + ", histogram=" + Arrays.toString(histogram) + "]";
+  }
+}

@@ -1,0 +1,99 @@
+package io.cxpulse.store;
+
+import io.cxpulse.catalog.Catalog;
+import io.cxpulse.catalog.Reason;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.catalog.Touchpoint;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Tenants, touchpoints and reason items. Loading a catalog adds and updates, never deletes. */
+public final class CatalogStore {
+  private static final String UPSERT_TENANT = """
+      INSERT INTO tenant (id, name, time_zone, settings) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone,
+        settings = tenant.settings || EXCLUDED.settings, updated_at = now()""";
+  private static final String UPSERT_TOUCHPOINT = """
+      INSERT INTO touchpoint (tenant, code, name, name_zh, stage, ord, targets) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (tenant, code) DO UPDATE SET name = EXCLUDED.name, name_zh = EXCLUDED.name_zh,
+        stage = EXCLUDED.stage, ord = EXCLUDED.ord, targets = EXCLUDED.targets""";
+  private static final String UPSERT_REASON = """
+      INSERT INTO reason (tenant, code, parent, label, label_zh, kind, ord) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (tenant, code) DO UPDATE SET parent = EXCLUDED.parent, label = EXCLUDED.label,
+        label_zh = EXCLUDED.label_zh, kind = EXCLUDED.kind, ord = EXCLUDED.ord""";
+
+  private final Pool pool;
+
+  public CatalogStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> upsert(List<TenantCatalog> tenants) {
+    if (tenants.isEmpty()) return Future.succeededFuture();
+    return pool.withTransaction(conn -> {
+      List<Tuple> tenantRows = new ArrayList<>();
+      List<Tuple> tpRows = new ArrayList<>();
+      List<Tuple> reasonRows = new ArrayList<>();
+      for (TenantCatalog t : tenants) {
+        tenantRows.add(Tuple.of(t.id(), t.name(), t.zone().getId(), t.settings()));
+        for (Touchpoint tp : t.touchpoints()) {
+          JsonObject targets = new JsonObject();
+          tp.targets().forEach(targets::put);
+          tpRows.add(Tuple.of(t.id(), tp.code(), tp.name(), tp.nameZh(), tp.stage(), tp.order(), targets));
+        }
+        for (Reason r : t.reasons()) {
+          reasonRows.add(Tuple.of(t.id(), r.code(), r.parent(), r.label(), r.labelZh(), r.kind(), r.order()));
+        }
+      }
+      Future<?> f = conn.preparedQuery(UPSERT_TENANT).executeBatch(tenantRows);
+      if (!tpRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_TOUCHPOINT).executeBatch(tpRows));
+      if (!reasonRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_REASON).executeBatch(reasonRows));
+      return f.mapEmpty();
+    });
+  }
+
+  public Future<Catalog> load() {
+    Future<List<Row>> tenants = pool.query("SELECT id, name, time_zone, settings FROM tenant ORDER BY id").execute()
+        .map(rs -> { List<Row> l = new ArrayList<>(); rs.forEach(l::add); return l; });
+    Future<List<Row>> tps = pool.query(
+            "SELECT tenant, code, name, name_zh, stage, ord, targets FROM touchpoint ORDER BY tenant, ord, code")
+        .execute().map(rs -> { List<Row> l = new ArrayList<>(); rs.forEach(l::add); return l; });
+    Future<List<Row>> reasons = pool.query(
+            "SELECT tenant, code, parent, label, label_zh, kind, ord FROM reason ORDER BY tenant, ord, code")
+        .execute().map(rs -> { List<Row> l = new ArrayList<>(); rs.forEach(l::add); return l; });
+    return Future.all(tenants, tps, reasons).map(all -> {
+      Map<String, List<Touchpoint>> tpByTenant = new HashMap<>();
+      for (Row r : tps.result()) {
+        JsonObject targetsJson = (JsonObject) r.getValue("targets");
+        Map<String, Double> targets = new LinkedHashMap<>();
+        for (String k : targetsJson.fieldNames()) targets.put(k, targetsJson.getNumber(k).doubleValue());
+        tpByTenant.computeIfAbsent(r.getString("tenant"), k -> new ArrayList<>()).add(new Touchpoint(
+            r.getString("code"), r.getString("name"), r.getString("name_zh"), r.getString("stage"),
+            r.getInteger("ord"), targets));
+      }
+      Map<String, List<Reason>> reasonsByTenant = new HashMap<>();
+      for (Row r : reasons.result()) {
+        reasonsByTenant.computeIfAbsent(r.getString("tenant"), k -> new ArrayList<>()).add(new Reason(
+            r.getString("code"), r.getString("parent"), r.getString("label"), r.getString("label_zh"),
+            r.getString("kind"), r.getInteger("ord")));
+      }
+      Map<String, TenantCatalog> out = new LinkedHashMap<>();
+      for (Row r : tenants.result()) {
+        String id = r.getString("id");
+        out.put(id, new TenantCatalog(id, r.getString("name"), ZoneId.of(r.getString("time_zone")),
+            tpByTenant.getOrDefault(id, List.of()), reasonsByTenant.getOrDefault(id, List.of()),
+            (JsonObject) r.getValue("settings")));
+      }
+      return new Catalog(out);
+    });
+  }
+}

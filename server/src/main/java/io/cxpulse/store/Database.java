@@ -1,0 +1,206 @@
+package io.cxpulse.store;
+
+import io.cxpulse.config.Config;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where PostgreSQL is: an external server from DATABASE_URL / PG* variables, or an embedded one
+ * whose data lives under DATA_DIR/pg and survives restarts. Opening runs the Flyway migrations
+ * (the only JDBC use); everything else goes through vertx-pg-client pools made here.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final PgConnectOptions connectOptions;
+  private final EmbeddedPostgres embedded;
+  private final FileChannel lockChannel;
+
+  private Database(PgConnectOptions connectOptions, EmbeddedPostgres embedded, FileChannel lockChannel) {
+    this.connectOptions = connectOptions;
+    this.embedded = embedded;
+    this.lockChannel = lockChannel;
+  }
+
+  /**
+   * Blocking: starts the embedded server if needed and migrates the schema. Call before Vert.x work.
+   * In embedded mode the server holds a lock on DATA_DIR for its lifetime; the OS releases it when
+   * the process dies, even by kill -9, which is how an orphaned postmaster is told from a live one.
+   *
+   * @param attachToRunning for commands such as verify: use the embedded database of a server that
+   *     is running on the same DATA_DIR instead of refusing to start
+   */
+  public static Database open(Config.DatabaseConfig db, Path dataDir, boolean attachToRunning) {
+    Database database = db.embedded() ? embedded(dataDir, attachToRunning) : new Database(external(db), null, null);
+    database.migrate();
+    return database;
+  }
+
+  private static Database embedded(Path dataDir, boolean attachToRunning) {
+    FileChannel lock = null;
+    try {
+      Files.createDirectories(dataDir);
+      lock = FileChannel.open(dataDir.resolve("cxpulse.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (lock.tryLock() != null) return startEmbedded(dataDir, lock);
+      lock.close();
+      if (!attachToRunning) {
+        throw new IllegalStateException("another cxpulse server is running with DATA_DIR " + dataDir);
+      }
+      List<String> pid = Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid"));
+      int port = Integer.parseInt(pid.get(3).trim());
+      return new Database(new PgConnectOptions().setHost("localhost").setPort(port).setDatabase("postgres")
+          .setUser("postgres").setPassword("postgres"), null, null);
+    } catch (IOException | RuntimeException e) {
+      if (lock != null) {
+        try {
+          lock.close();
+        } catch (IOException ignored) {
+          // already failing
+        }
+      }
+      if (e instanceof IllegalStateException ise) throw ise;
+      throw new IllegalStateException("cannot open the embedded database in " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
+  }
+
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /** A bounded pool: PoolOptions' default wait queue is unbounded, which turns overload into memory growth. */
+  public Pool pool(Vertx vertx, String name, int size, int waitQueue) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setName(name).setMaxSize(size).setMaxWaitQueueSize(waitQueue)
+            .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+        .connectingTo(connectOptions())
+        .using(vertx)
+        .build();
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + connectOptions.getHost() + ":" + connectOptions.getPort() + "/"
+        + connectOptions.getDatabase();
+  }
+
+  private void migrate() {
+    Flyway.configure()
+        .dataSource(jdbcUrl(), connectOptions.getUser(), connectOptions.getPassword())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  private static PgConnectOptions external(Config.DatabaseConfig db) {
+    PgConnectOptions options = db.url() != null ? PgConnectOptions.fromUri(db.url()) : new PgConnectOptions();
+    if (db.url() == null) {
+      options.setHost(db.host());
+      options.setPort(db.port() == null ? 5432 : db.port());
+      Optional.ofNullable(db.database()).ifPresent(options::setDatabase);
+      Optional.ofNullable(db.user()).ifPresent(options::setUser);
+      Optional.ofNullable(db.password()).ifPresent(options::setPassword);
+    }
+    return options.setCachePreparedStatements(true).setPipeliningLimit(256);
+  }
+
+  private static Database startEmbedded(Path dataDir, FileChannel lock) {
+    Path pgData = dataDir.resolve("pg");
+    try {
+      Files.createDirectories(pgData);
+      stopOrphan(pgData);
+      EmbeddedPostgres pg = EmbeddedPostgres.builder()
+          .setDataDirectory(pgData)
+          .setCleanDataDirectory(false)
+          .setPort(freePort())
+          .setOverrideWorkingDirectory(dataDir.resolve("pg-bin").toFile())
+          .setServerConfig("max_connections", "100")
+          .setServerConfig("synchronous_commit", "on")
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .start();
+      LOG.info("embedded PostgreSQL running on port {} with data in {}", pg.getPort(), pgData);
+      PgConnectOptions options = new PgConnectOptions()
+          .setHost("localhost").setPort(pg.getPort()).setDatabase("postgres")
+          .setUser("postgres").setPassword("postgres")
+          .setCachePreparedStatements(true).setPipeliningLimit(256);
+      return new Database(options, pg, lock);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the embedded PostgreSQL in " + pgData + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A server killed with -9 leaves its embedded postmaster running on the data directory, which
+   * would refuse the next start. Ask it to shut down (SIGINT is PostgreSQL's fast shutdown).
+   */
+  private static void stopOrphan(Path pgData) throws IOException {
+    Path pidFile = pgData.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) return;
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.isEmpty()) return;
+    long pid;
+    try {
+      pid = Long.parseLong(lines.get(0).trim());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty() || !handle.get().isAlive()) return;
+    String command = handle.get().info().command().orElse("");
+    if (!command.contains("postgres")) return;
+    LOG.warn("stopping orphaned embedded PostgreSQL (pid {}) left by an earlier run", pid);
+    try {
+      new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (handle.get().isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
+    if (lockChannel != null) {
+      try {
+        lockChannel.close();
+      } catch (IOException e) {
+        LOG.warn("cannot release the DATA_DIR lock: {}", e.getMessage());
+      }
+    }
+  }
+}
