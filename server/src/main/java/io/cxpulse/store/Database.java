@@ -58,7 +58,7 @@ public final class Database implements AutoCloseable {
     try {
       Files.createDirectories(dataDir);
       lock = FileChannel.open(dataDir.resolve("cxpulse.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (lock.tryLock() != null) return startEmbedded(dataDir, lock);
+      if (tryLock(lock)) return startEmbedded(dataDir, lock);
       lock.close();
       if (!attachToRunning) {
         throw new IllegalStateException("another cxpulse server is running with DATA_DIR " + dataDir);
@@ -121,6 +121,14 @@ public final class Database implements AutoCloseable {
       Optional.ofNullable(db.password()).ifPresent(options::setPassword);
     }
     return options.setCachePreparedStatements(true).setPipeliningLimit(256);
+  }
+
+  private static boolean tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock() != null;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return false; // held by this very JVM
+    }
   }
 
   private static Database startEmbedded(Path dataDir, FileChannel lock) {

@@ -1,0 +1,60 @@
+package io.cxpulse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxpulse.config.Config;
+import io.cxpulse.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("With no database configured, the server runs its own PostgreSQL under DATA_DIR")
+class EmbeddedModeTest {
+
+  @Test
+  @DisplayName("responses survive a restart, keys are kept, and a second server on the same DATA_DIR is refused")
+  void embeddedDataSurvivesRestart() throws Exception {
+    Path dataDir = Files.createTempDirectory("cxpulse-embedded");
+    Map<String, String> env = Map.of(
+        "DATA_DIR", dataDir.toString(),
+        "HTTP_PORT", String.valueOf(TestServer.freePort()),
+        "CXPULSE_CATALOG", TestServer.catalogFile().toString());
+    Config config = Config.fromMap(env);
+    assertThat(config.database().embedded()).isTrue();
+    HttpClient http = HttpClient.newHttpClient();
+    String viewerToken;
+    try (Server server = Server.start(config, false)) {
+      assertThat(server.database().isEmbedded()).isTrue();
+      String ingest = server.tokens().issue("t", "acme", List.of("ingest"), null, java.time.Duration.ofHours(1));
+      viewerToken = server.tokens().issue("t", "acme", List.of("viewer"), null, java.time.Duration.ofHours(1));
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/feedback"))
+          .header("Authorization", "Bearer " + ingest).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("[{\"eventId\":\"e1\",\"touchpoint\":\"hotline\",\"nps\":10},"
+              + "{\"eventId\":\"e2\",\"touchpoint\":\"hotline\",\"nps\":3}]")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThatThrownBy(() -> Server.start(config, false)).hasMessageContaining("another cxpulse server");
+    }
+    assertThat(dataDir.resolve("pg").resolve("PG_VERSION")).exists();
+    try (Server server = Server.start(config, false)) {
+      // The key pair was kept too: a token issued by the first run still verifies.
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+              URI.create("http://localhost:" + server.port() + "/api/v1/scorecards?window=today&touchpoints=hotline"))
+          .header("Authorization", "Bearer " + viewerToken).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonObject nps = new JsonObject(r.body()).getJsonObject("overall").getJsonObject("nps");
+      assertThat(nps.getLong("n")).isEqualTo(2);
+      assertThat(nps.getLong("promoters")).isEqualTo(1);
+      assertThat(nps.getLong("detractors")).isEqualTo(1);
+      assertThat(nps.getDouble("score")).isEqualTo(0.0);
+    }
+  }
+}
