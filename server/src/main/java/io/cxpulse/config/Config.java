@@ -27,7 +27,8 @@ public record Config(
     int privacyMinN,
     Duration minuteRetention,
     Duration quarterRetention,
-    double demoRate) {
+    double demoRate,
+    boolean benchEndpoints) {
 
   /** How to reach PostgreSQL: null url and null host mean "start the embedded one". */
   public record DatabaseConfig(String url, String host, Integer port, String database, String user, String password) {
@@ -67,7 +68,8 @@ public record Config(
         r.intValue("PRIVACY_MIN_N", 5, 1, 1_000_000),
         Duration.ofMinutes(r.intValue("MINUTE_RETENTION_MINUTES", 6 * 60, 60, 7 * 24 * 60)),
         Duration.ofDays(r.intValue("QUARTER_RETENTION_DAYS", 8, 1, 400)),
-        r.doubleValue("DEMO_RATE", 3.0, 0, 10_000));
+        r.doubleValue("DEMO_RATE", 3.0, 0, 10_000),
+        "true".equalsIgnoreCase(r.string("BENCH_ENDPOINTS", "false")));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", errors));
     }

@@ -58,6 +58,12 @@ public final class HttpVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
         .handler(this::requireContentType)
         .handler(this::ingest);
+    if (ctx.config().benchEndpoints()) {
+      // The ceiling for bench/: the same HTTP, token check and body read as ingest, and nothing else.
+      router.post("/api/v1/noop")
+          .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
+          .handler(rc -> json(rc, 200, "{\"accepted\":0,\"duplicates\":0}"));
+    }
     router.get("/api/v1/scorecards").handler(rc -> query(rc, CounterQuery.Kind.SCORECARDS));
     router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
     router.get("/api/v1/catalog").handler(this::catalog);
