@@ -7,7 +7,12 @@ import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.config.Config;
 import io.cxpulse.counters.CounterDeltaBatch;
 import io.cxpulse.counters.CounterQuery;
+import io.cxpulse.counters.AlertBatch;
 import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.counters.TickFrames;
+import io.cxpulse.counters.ViewFrame;
+import io.cxpulse.counters.ViewKey;
+import io.cxpulse.live.LiveStats;
 import io.cxpulse.demo.DemoGenerator;
 import io.cxpulse.demo.DemoTrafficVerticle;
 import io.cxpulse.http.HttpVerticle;
@@ -29,6 +34,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,13 +53,15 @@ public final class Server implements AutoCloseable {
   private final Vertx vertx;
   private final Tokens tokens;
   private final Readiness readiness;
+  private final LiveStats liveStats;
 
-  private Server(Config config, Database database, Vertx vertx, Tokens tokens, Readiness readiness) {
+  private Server(Config config, Database database, Vertx vertx, Tokens tokens, Readiness readiness, LiveStats liveStats) {
     this.config = config;
     this.database = database;
     this.vertx = vertx;
     this.tokens = tokens;
     this.readiness = readiness;
+    this.liveStats = liveStats;
   }
 
   public static Server start(Config config, boolean demo) {
@@ -65,7 +73,8 @@ public final class Server implements AutoCloseable {
     Database database = Database.open(config.database(), config.dataDir(), false);
     Vertx vertx = Vertx.vertx(new VertxOptions());
     try {
-      for (Class<?> type : List.of(WriteRequest.class, WriteResult.class, CounterQuery.class, CounterDeltaBatch.class)) {
+      for (Class<?> type : List.of(WriteRequest.class, WriteResult.class, CounterQuery.class, CounterDeltaBatch.class,
+          ViewKey.class, ViewFrame.class, TickFrames.class, AlertBatch.class)) {
         LocalCodec.register(vertx, type);
       }
       Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience());
@@ -80,13 +89,16 @@ public final class Server implements AutoCloseable {
       CatalogRef catalog = await(catalogStore.upsert(seed).compose(v -> catalogStore.load()).map(CatalogRef::new));
 
       CounterStore counterStore = new CounterStore(readPool, config.minuteRetention(), config.quarterRetention());
-      await(vertx.deployVerticle(new CountersVerticle(config, counterStore, catalog, readiness, clock)));
-      await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock)));
-      ServerContext ctx = new ServerContext(config, tokens, catalog, readPool, readiness, clock);
+      String nodeId = UUID.randomUUID().toString().substring(0, 8);
+      await(vertx.deployVerticle(new CountersVerticle(config, counterStore, catalog, readiness, clock, nodeId,
+          database.connectOptions())));
+      await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock, nodeId)));
+      LiveStats liveStats = new LiveStats();
+      ServerContext ctx = new ServerContext(config, keys, tokens, catalog, readPool, readiness, clock, liveStats);
       await(vertx.deployVerticle(() -> new HttpVerticle(ctx), new DeploymentOptions().setInstances(config.httpInstances())));
       LOG.info("cxpulse listening on http://localhost:{} ({} tenants, {} database)", config.httpPort(),
           catalog.get().tenants().size(), database.isEmbedded() ? "embedded" : "external");
-      Server server = new Server(config, database, vertx, tokens, readiness);
+      Server server = new Server(config, database, vertx, tokens, readiness, liveStats);
       if (demo && catalog.get().tenant("demo") != null) {
         await(vertx.deployVerticle(new DemoTrafficVerticle(tokens, config.httpPort(), config.demoRate(),
             catalog.get().tenant("demo").zone(), clock)));
@@ -118,6 +130,8 @@ public final class Server implements AutoCloseable {
   public Vertx vertx() { return vertx; }
   public Database database() { return database; }
   public int port() { return config.httpPort(); }
+  public LiveStats liveStats() { return liveStats; }
+  public Readiness readiness() { return readiness; }
 
   @Override
   public void close() {

@@ -34,6 +34,16 @@ class EmbeddedModeTest {
     String viewerToken;
     try (Server server = Server.start(config, false)) {
       assertThat(server.database().isEmbedded()).isTrue();
+      // Durable before acknowledged: the embedded server must really flush its commits.
+      try (var c = java.sql.DriverManager.getConnection(server.database().jdbcUrl(), "postgres", "postgres");
+           var st = c.createStatement()) {
+        for (String setting : List.of("fsync", "synchronous_commit")) {
+          try (var rs = st.executeQuery("SHOW " + setting)) {
+            rs.next();
+            assertThat(rs.getString(1)).as(setting).isEqualTo("on");
+          }
+        }
+      }
       String ingest = server.tokens().issue("t", "acme", List.of("ingest"), null, java.time.Duration.ofHours(1));
       viewerToken = server.tokens().issue("t", "acme", List.of("viewer"), null, java.time.Duration.ofHours(1));
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/feedback"))

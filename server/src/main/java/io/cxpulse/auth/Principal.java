@@ -3,7 +3,7 @@ package io.cxpulse.auth;
 import java.util.Set;
 
 /** Who is calling: the verified claims of a token that the handlers need. */
-public record Principal(String subject, String tenant, Set<String> roles, Set<String> touchpoints) {
+public record Principal(String subject, String tenant, Set<String> roles, Set<String> touchpoints, long expiresAtSeconds) {
   public static final String INGEST = "ingest";
   public static final String VIEWER = "viewer";
   public static final String MANAGER = "manager";

@@ -20,7 +20,7 @@ import java.util.Set;
  * "signed" with the public key is refused; {@code exp} is required (the library checks it only
  * when present); {@code iss} and {@code aud} are always checked.
  */
-public final class Tokens {
+public final class Tokens implements TokenVerifier {
   private static final int LEEWAY_SECONDS = 30;
 
   private final JWTAuth jwt;
@@ -54,11 +54,25 @@ public final class Tokens {
   }
 
   /** Fails with {@link SecurityException} for any token that is not ours, not current or malformed. */
+  @Override
   public Future<Principal> verify(String token) {
     if (token == null || token.isBlank() || token.length() > 8192) {
       return Future.failedFuture(new SecurityException("missing token"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    // One token, one spelling: exactly three parts and a raw 64-byte ES256 signature (RFC 7518
+    // §3.4). The library would also take a DER signature, an extra byte or a trailing dot.
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || !signatureIs64Bytes(parts[2])) {
+      return Future.failedFuture(new SecurityException("malformed token"));
+    }
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // The library reads exp/iat/nbf/aud with casts outside its own error handling.
+      return Future.failedFuture(new SecurityException("invalid token claims"));
+    }
+    return authenticated
         .recover(err -> Future.failedFuture(new SecurityException("invalid token: " + err.getMessage())))
         .compose(user -> {
           // The library moves exp/iat out of the principal; the decoded token is kept in the attributes.
@@ -78,8 +92,16 @@ public final class Tokens {
             return Future.failedFuture(new SecurityException("touchpoints claim is not an array of codes"));
           }
           return Future.succeededFuture(new Principal(claims.getString("sub"), tenant, Set.copyOf(roles),
-              touchpoints == null ? null : Set.copyOf(touchpoints)));
+              touchpoints == null ? null : Set.copyOf(touchpoints), ((Number) claims.getValue("exp")).longValue()));
         });
+  }
+
+  private static boolean signatureIs64Bytes(String part) {
+    try {
+      return java.util.Base64.getUrlDecoder().decode(part).length == 64 && !part.contains("=");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static Set<String> strings(Object value) {

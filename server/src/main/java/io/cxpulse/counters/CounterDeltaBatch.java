@@ -1,6 +1,10 @@
 package io.cxpulse.counters;
 
+import java.util.List;
 import java.util.Map;
 
-/** Counter increments that are committed in PostgreSQL and must now be applied in memory. */
-public record CounterDeltaBatch(Map<CounterKey, Long> deltas) {}
+/**
+ * Counter increments committed in PostgreSQL by transaction {@code xid}, to be applied in
+ * memory, with the detractor alerts of the same batch. {@code origin} is the node that wrote it.
+ */
+public record CounterDeltaBatch(String origin, long xid, Map<CounterKey, Long> deltas, List<DetractorAlert> alerts) {}

@@ -7,26 +7,42 @@ import io.cxpulse.store.CounterStore;
 import io.cxpulse.support.CatalogRef;
 import io.cxpulse.support.Readiness;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the in-memory counters. Consumes {@code counters.apply} (deltas committed by the writer),
- * {@code counters.query} (scorecards and reasons, replied as encoded JSON) and
- * {@code counters.reload} (replace the counters with the table's content). Loads the counters at
- * start and prunes expired buckets every few minutes. Runs on its own event loop; nothing else
- * touches {@link Counters}.
+ * Owns the in-memory counters and the live views over them; nothing else touches either.
+ * <ul>
+ *   <li>consumes {@code counters.apply}: increments committed by this node's writer;</li>
+ *   <li>listens on PostgreSQL channel {@value DeltaNotifications#CHANNEL} for other nodes'
+ *       increments (its own are skipped), and reloads when that connection comes back after a loss;</li>
+ *   <li>consumes {@code counters.query} (scorecards and reasons, replied as encoded JSON),
+ *       {@code counters.reload}, {@code live.subscribe} / {@code live.unsubscribe};</li>
+ *   <li>publishes {@code live.frames} once per tick with the views that changed, and
+ *       {@code live.alerts} with the detractors of each applied batch.</li>
+ * </ul>
+ * A reload reads the table in one REPEATABLE READ snapshot; batches that arrive meanwhile are held
+ * and applied afterwards unless the snapshot already saw their transaction, so none is lost or
+ * counted twice. Queries wait for the reload. Runs on its own event loop.
  */
 public final class CountersVerticle extends VerticleBase {
   public static final String APPLY = "counters.apply";
   public static final String QUERY = "counters.query";
   public static final String RELOAD = "counters.reload";
+  public static final String SUBSCRIBE = "live.subscribe";
+  public static final String UNSUBSCRIBE = "live.unsubscribe";
+  public static final String FRAMES = "live.frames";
+  public static final String ALERTS = "live.alerts";
   private static final Logger LOG = LoggerFactory.getLogger(CountersVerticle.class);
 
   private final Config config;
@@ -34,45 +50,133 @@ public final class CountersVerticle extends VerticleBase {
   private final CatalogRef catalog;
   private final Readiness readiness;
   private final Clock clock;
+  private final String nodeId;
+  private final PgConnectOptions listenOptions;
   private final Windows windows;
   private final Scorecards scorecards;
+  private final LiveViews views;
   private Counters counters = new Counters();
+  private PgSubscriber subscriber;
+  private boolean started;
+  private Future<Void> reloading;
+  private final List<Message<CounterDeltaBatch>> held = new ArrayList<>();
+  private final List<Runnable> waiting = new ArrayList<>();
 
-  public CountersVerticle(Config config, CounterStore store, CatalogRef catalog, Readiness readiness, Clock clock) {
+  public CountersVerticle(Config config, CounterStore store, CatalogRef catalog, Readiness readiness, Clock clock,
+      String nodeId, PgConnectOptions listenOptions) {
     this.config = config;
     this.store = store;
     this.catalog = catalog;
     this.readiness = readiness;
     this.clock = clock;
+    this.nodeId = nodeId;
+    this.listenOptions = listenOptions;
     this.windows = new Windows(config.minuteRetention(), config.quarterRetention());
     this.scorecards = new Scorecards(config.minN());
+    this.views = new LiveViews(windows, scorecards);
   }
 
   @Override
   public Future<?> start() {
-    return reload().onSuccess(v -> {
-      vertx.eventBus().<CounterDeltaBatch>localConsumer(APPLY, this::apply);
-      vertx.eventBus().<CounterQuery>localConsumer(QUERY, this::query);
-      vertx.eventBus().<Object>localConsumer(RELOAD, msg -> reload().onComplete(
-          ok -> msg.reply("reloaded"), err -> msg.fail(503, err.getMessage())));
+    var bus = vertx.eventBus();
+    bus.<CounterDeltaBatch>localConsumer(APPLY, this::apply);
+    bus.<CounterQuery>localConsumer(QUERY, msg -> whenLoaded(() -> query(msg)));
+    bus.<Object>localConsumer(RELOAD, msg -> reload().onComplete(ok -> msg.reply("reloaded"), err -> msg.fail(503, err.getMessage())));
+    bus.<ViewKey>localConsumer(SUBSCRIBE, msg -> whenLoaded(() -> subscribe(msg)));
+    bus.<ViewKey>localConsumer(UNSUBSCRIBE, msg -> views.unsubscribe(msg.body()));
+
+    // Listen before loading: a batch committed in between is then either in the snapshot or heard.
+    subscriber = PgSubscriber.subscriber(vertx, listenOptions).reconnectPolicy(retries -> 1_000L);
+    subscriber.channel(DeltaNotifications.CHANNEL)
+        .handler(this::remote)
+        .subscribeHandler(v -> {
+          if (started) {
+            LOG.info("listen connection back: reloading counters");
+            reload();
+          }
+        });
+    return subscriber.connect().compose(v -> reload()).onSuccess(v -> {
+      started = true;
+      vertx.setPeriodic(config.liveTickMs(), id -> tick());
       vertx.setPeriodic(5 * 60_000L, id -> prune());
     });
   }
 
+  @Override
+  public Future<?> stop() {
+    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+  }
+
+  private void whenLoaded(Runnable action) {
+    if (reloading == null) action.run();
+    else waiting.add(action);
+  }
+
   private Future<Void> reload() {
+    if (reloading != null) return reloading;
     readiness.countersLoaded(false);
     long started = System.nanoTime();
-    return store.load(clock.instant()).map(loaded -> {
-      counters = loaded;
-      readiness.countersLoaded(true);
-      LOG.info("counters loaded: {} buckets in {} ms", loaded.bucketCount(), (System.nanoTime() - started) / 1_000_000);
-      return null;
+    Promise<Void> done = Promise.promise();
+    reloading = done.future();
+    store.load(clock.instant()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        counters = ar.result().counters();
+        int skipped = 0;
+        for (Message<CounterDeltaBatch> msg : held) {
+          if (ar.result().snapshot().sees(msg.body().xid())) skipped++;
+          else counters.applyAll(msg.body().deltas());
+        }
+        LOG.info("counters loaded: {} buckets in {} ms ({} batches held, {} already in the snapshot)",
+            counters.bucketCount(), (System.nanoTime() - started) / 1_000_000, held.size(), skipped);
+      } else {
+        // Keep serving the last state; the held batches are committed, so they count.
+        for (Message<CounterDeltaBatch> msg : held) counters.applyAll(msg.body().deltas());
+        LOG.warn("counter reload failed, retrying in 1 s: {}", ar.cause().getMessage());
+        vertx.setTimer(1_000, id -> reload());
+      }
+      for (Message<CounterDeltaBatch> msg : held) msg.reply("applied");
+      held.clear();
+      views.markAllChanged();
+      reloading = null;
+      readiness.countersLoaded(ar.succeeded());
+      List<Runnable> run = new ArrayList<>(waiting);
+      waiting.clear();
+      run.forEach(Runnable::run);
+      if (ar.succeeded()) done.complete();
+      else done.fail(ar.cause());
     });
+    return reloading;
   }
 
   private void apply(Message<CounterDeltaBatch> msg) {
-    counters.applyAll(msg.body().deltas());
+    CounterDeltaBatch batch = msg.body();
+    if (!batch.alerts().isEmpty()) vertx.eventBus().publish(ALERTS, new AlertBatch(batch.alerts()));
+    if (batch.deltas() == null) {
+      msg.reply("reload");
+      reload();
+      return;
+    }
+    views.markChanged(batch.deltas());
+    if (reloading != null) {
+      held.add(msg);
+      return;
+    }
+    counters.applyAll(batch.deltas());
     msg.reply("applied");
+  }
+
+  /** Another node's committed batch: applied exactly like our own. */
+  private void remote(String payload) {
+    CounterDeltaBatch batch;
+    try {
+      batch = DeltaNotifications.decode(payload);
+    } catch (RuntimeException e) {
+      LOG.warn("unreadable delta notification ({} bytes): {}", payload.length(), e.getMessage());
+      reload();
+      return;
+    }
+    if (nodeId.equals(batch.origin())) return;
+    vertx.eventBus().request(APPLY, batch).onFailure(err -> LOG.warn("applying a remote batch failed: {}", err.getMessage()));
   }
 
   private void query(Message<CounterQuery> msg) {
@@ -94,6 +198,22 @@ public final class CountersVerticle extends VerticleBase {
       case REASONS -> scorecards.reasons(tenant, plan, tps, counters);
     };
     msg.reply(body.encode());
+  }
+
+  private void subscribe(Message<ViewKey> msg) {
+    TenantCatalog tenant = catalog.get().tenant(msg.body().tenant());
+    if (tenant == null) {
+      msg.fail(404, "unknown tenant");
+      return;
+    }
+    msg.reply(views.subscribe(msg.body(), tenant, counters, clock.instant()));
+  }
+
+  private void tick() {
+    readiness.listening(subscriber.actualConnection() != null);
+    if (reloading != null) return;
+    List<ViewFrame> frames = views.tick(catalog.get()::tenant, counters, clock.instant());
+    if (!frames.isEmpty()) vertx.eventBus().publish(FRAMES, new TickFrames(frames));
   }
 
   private void prune() {

@@ -1,6 +1,8 @@
 package io.cxpulse.http;
 
+import io.cxpulse.auth.CachingVerifier;
 import io.cxpulse.auth.Principal;
+import io.cxpulse.auth.Tokens;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.CounterQuery;
 import io.cxpulse.counters.CountersVerticle;
@@ -9,6 +11,8 @@ import io.cxpulse.ingest.FeedbackParser;
 import io.cxpulse.ingest.FeedbackWriterVerticle;
 import io.cxpulse.ingest.WriteRequest;
 import io.cxpulse.ingest.WriteResult;
+import io.cxpulse.live.LiveEndpoint;
+import io.cxpulse.live.LiveSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -42,6 +46,8 @@ public final class HttpVerticle extends VerticleBase {
 
   private final ServerContext ctx;
   private HttpServer server;
+  private LiveEndpoint live;
+  private CachingVerifier verifier;
 
   public HttpVerticle(ServerContext ctx) {
     this.ctx = ctx;
@@ -49,10 +55,17 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // Our own JWTAuth (its signature check locks per instance) and our own cache of verified tokens.
+    verifier = new CachingVerifier(new Tokens(vertx, ctx.keys(), ctx.config().jwtIssuer(), ctx.config().jwtAudience()),
+        10_000, 60, () -> ctx.clock().instant().getEpochSecond());
     Router router = Router.router(vertx);
     router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "up").encode()));
     router.get("/health/ready").handler(this::ready);
 
+    // Browsers cannot set headers on a WebSocket: the live endpoint authenticates with its first message.
+    live = new LiveEndpoint(vertx, verifier, ctx.catalog(), ctx.config().allowedOrigins(),
+        LiveSettings.of(ctx.config(), ctx.liveStats()));
+    router.get("/api/v1/live").handler(rc -> live.handle(rc.request()));
     router.route("/api/*").handler(this::authenticate);
     router.post("/api/v1/feedback")
         .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
@@ -73,18 +86,31 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setPort(ctx.config().httpPort())
         .setCompressionSupported(true)
-        .setMaxFormAttributeSize(8192));
+        .setMaxFormAttributeSize(8192)
+        // Clients only send small control messages; deflate costs memory per connection for
+        // payloads that change every tick, so it stays off.
+        .setMaxWebSocketFrameSize(16 * 1024)
+        .setMaxWebSocketMessageSize(64 * 1024)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // A fixed kernel send buffer bounds what a client that stopped reading can hold up
+        // (autotuning would let it grow to megabytes before the write queue ever fills).
+        .setSendBufferSize(64 * 1024));
     return server.requestHandler(router).listen();
   }
 
-  public int actualPort() {
-    return server.actualPort();
+  @Override
+  public Future<?> stop() {
+    if (live != null) live.shutdown();
+    return Future.succeededFuture();
   }
 
   private void ready(RoutingContext rc) {
-    if (ctx.readiness().shuttingDown() || !ctx.readiness().countersLoaded()) {
+    if (ctx.readiness().shuttingDown() || !ctx.readiness().countersLoaded() || !ctx.readiness().listening()) {
       json(rc, 503, new JsonObject().put("status", "not ready")
-          .put("countersLoaded", ctx.readiness().countersLoaded()).encode());
+          .put("countersLoaded", ctx.readiness().countersLoaded())
+          .put("listening", ctx.readiness().listening())
+          .put("shuttingDown", ctx.readiness().shuttingDown()).encode());
       return;
     }
     ctx.readPool().query("SELECT 1").execute()
@@ -100,7 +126,7 @@ public final class HttpVerticle extends VerticleBase {
       rc.fail(new ApiError(401, "unauthorized", "send Authorization: Bearer <token>"));
       return;
     }
-    ctx.tokens().verify(header.substring(7).trim()).onComplete(
+    verifier.verify(header.substring(7).trim()).onComplete(
         principal -> {
           if (ctx.catalog().get().tenant(principal.tenant()) == null) {
             rc.fail(new ApiError(403, "forbidden", "the token's tenant is not configured on this server"));
@@ -135,12 +161,14 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     TenantCatalog tenant = ctx.catalog().get().tenant(principal.tenant());
-    var items = FeedbackParser.parse(rc.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : rc.body().buffer(),
+    FeedbackParser.Parsed parsed = FeedbackParser.parse(
+        rc.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : rc.body().buffer(),
         mediaType(rc).equals("application/x-ndjson"), tenant, ctx.clock().instant());
+    var items = parsed.items();
     List<ApiError.Detail> outOfScope = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       if (!principal.mayAccess(items.get(i).touchpoint())) {
-        outOfScope.add(new ApiError.Detail((items.size() > 1 ? "/" + i : "") + "/touchpoint",
+        outOfScope.add(new ApiError.Detail(parsed.path(i) + "/touchpoint",
             "this token may not send feedback for '" + items.get(i).touchpoint() + "'"));
       }
     }

@@ -1,12 +1,14 @@
 package io.cxpulse.http;
 
+import io.cxpulse.auth.SigningKeys;
 import io.cxpulse.auth.Tokens;
 import io.cxpulse.config.Config;
+import io.cxpulse.live.LiveStats;
 import io.cxpulse.support.CatalogRef;
 import io.cxpulse.support.Readiness;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /** What every HTTP verticle shares: all thread-safe (immutable, volatile, or a Vert.x pool). */
-public record ServerContext(Config config, Tokens tokens, CatalogRef catalog, Pool readPool, Readiness readiness,
-                            Clock clock) {}
+public record ServerContext(Config config, SigningKeys keys, Tokens tokens, CatalogRef catalog, Pool readPool, Readiness readiness,
+                            Clock clock, LiveStats liveStats) {}

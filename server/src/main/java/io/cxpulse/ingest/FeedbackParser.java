@@ -43,6 +43,8 @@ public final class FeedbackParser {
       "nps", "csat", "csat3", "ces", "rater", "reasons", "subReasons", "values", "comment", "contactConsent",
       "segment");
   private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+  /** Far-past times are typos, and before year 1 PostgreSQL and java.time disagree on the calendar. */
+  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
 
   private final TenantCatalog tenant;
   private final Instant now;
@@ -54,12 +56,24 @@ public final class FeedbackParser {
     this.now = now;
   }
 
+  /** The responses of a request, and whether it was a list (array or NDJSON), which decides error paths. */
+  public record Parsed(List<Feedback> items, boolean list) {
+    public String path(int index) {
+      return list ? "/" + index : "";
+    }
+  }
+
   /** @param ndjson true for application/x-ndjson, false for application/json */
-  public static List<Feedback> parse(Buffer body, boolean ndjson, TenantCatalog tenant, Instant now) {
+  public static Parsed parse(Buffer body, boolean ndjson, TenantCatalog tenant, Instant now) {
     return new FeedbackParser(tenant, now).run(body, ndjson);
   }
 
-  private List<Feedback> run(Buffer body, boolean ndjson) {
+  /** A JSON pointer token (RFC 6901): field names may contain '/' and '~'. */
+  static String token(String name) {
+    return name.replace("~", "~0").replace("/", "~1");
+  }
+
+  private Parsed run(Buffer body, boolean ndjson) {
     List<Object> raw = new ArrayList<>();
     boolean array = ndjson;
     if (ndjson) {
@@ -71,8 +85,9 @@ public final class FeedbackParser {
         try {
           raw.add(Json.decodeValue(line));
         } catch (DecodeException e) {
-          throw ApiError.badRequest("line " + lineNo + " is not JSON",
-              List.of(new ApiError.Detail("/" + raw.size(), "line " + lineNo + ": not valid JSON")));
+          // Keep going: every problem of the request is reported at once.
+          invalid.add(new ApiError.Detail("/" + raw.size(), "line " + lineNo + ": not valid JSON"));
+          raw.add(BAD_LINE);
         }
       }
     } else {
@@ -104,7 +119,7 @@ public final class FeedbackParser {
       if (raw.get(i) instanceof JsonObject o) {
         Feedback f = item(o, prefix);
         if (f != null) out.add(f);
-      } else {
+      } else if (raw.get(i) != BAD_LINE) {
         invalid.add(new ApiError.Detail(prefix, "must be an object"));
       }
     }
@@ -117,13 +132,15 @@ public final class FeedbackParser {
       throw new ApiError(422, "unknown_code", unknown.size() + " unknown code" + (unknown.size() == 1 ? "" : "s")
           + " for tenant " + tenant.id() + "; nothing was stored", unknown, null);
     }
-    return out;
+    return new Parsed(out, array);
   }
+
+  private static final Object BAD_LINE = new Object();
 
   private Feedback item(JsonObject o, String p) {
     int before = invalid.size() + unknown.size();
     for (String field : o.fieldNames()) {
-      if (!FIELDS.contains(field)) invalid.add(new ApiError.Detail(p + "/" + field, "unknown field"));
+      if (!FIELDS.contains(field)) invalid.add(new ApiError.Detail(p + "/" + token(field), "unknown field"));
     }
     String eventId = string(o, "eventId", p, 128);
     if (eventId != null && !EVENT_ID.matcher(eventId).matches()) {
@@ -142,6 +159,8 @@ public final class FeedbackParser {
         occurredAt = OffsetDateTime.parse(occurred).toInstant();
         if (occurredAt.isAfter(now.plus(FUTURE_TOLERANCE))) {
           invalid.add(new ApiError.Detail(p + "/occurredAt", "more than 5 minutes in the future"));
+        } else if (occurredAt.isBefore(EARLIEST)) {
+          invalid.add(new ApiError.Detail(p + "/occurredAt", "before 2000-01-01T00:00:00Z"));
         }
       } catch (DateTimeParseException e) {
         invalid.add(new ApiError.Detail(p + "/occurredAt", "must be an ISO-8601 time with an offset, e.g. 2026-11-25T09:30:00+08:00"));
@@ -162,12 +181,13 @@ public final class FeedbackParser {
         for (String key : r.fieldNames()) {
           RaterDimension d = RaterDimension.fromCode(key);
           if (d == null) {
-            invalid.add(new ApiError.Detail(p + "/rater/" + key, "unknown dimension; use reliability, assurance, tangibles, empathy, responsiveness"));
+            invalid.add(new ApiError.Detail(p + "/rater/" + token(key), "unknown dimension; use reliability, assurance, tangibles, empathy, responsiveness"));
           } else {
             Integer v = score(r, key, p + "/rater", 1, 5);
             if (v != null) rater[d.ordinal()] = v;
           }
         }
+        if (r.isEmpty()) invalid.add(new ApiError.Detail(p + "/rater", "rate at least one dimension, or leave rater out"));
       } else {
         invalid.add(new ApiError.Detail(p + "/rater", "must be an object of dimension → 1..5"));
       }
@@ -180,7 +200,7 @@ public final class FeedbackParser {
         Set<String> configured = configuredValueElements();
         for (String key : v.fieldNames()) {
           if (!CODE.matcher(key).matches()) {
-            invalid.add(new ApiError.Detail(p + "/values/" + key, "value element codes are lower-case [a-z0-9._-]"));
+            invalid.add(new ApiError.Detail(p + "/values/" + token(key), "value element codes are lower-case [a-z0-9._-]"));
             continue;
           }
           if (configured != null && !configured.contains(key)) {
@@ -190,6 +210,7 @@ public final class FeedbackParser {
           Integer rating = score(v, key, p + "/values", 0, 10);
           if (rating != null) values.put(key, rating);
         }
+        if (v.isEmpty()) invalid.add(new ApiError.Detail(p + "/values", "rate at least one element, or leave values out"));
       } else {
         invalid.add(new ApiError.Detail(p + "/values", "must be an object of value element → 0..10"));
       }
@@ -206,7 +227,7 @@ public final class FeedbackParser {
         if (s.size() > 10) invalid.add(new ApiError.Detail(p + "/segment", "at most 10 keys"));
         for (String key : s.fieldNames()) {
           if (!SEGMENT_KEY.matcher(key).matches()) {
-            invalid.add(new ApiError.Detail(p + "/segment/" + key, "keys are 1..32 characters of [A-Za-z0-9._-]"));
+            invalid.add(new ApiError.Detail(p + "/segment/" + token(key), "keys are 1..32 characters of [A-Za-z0-9._-]"));
             continue;
           }
           String value = string(s, key, p + "/segment", 64);

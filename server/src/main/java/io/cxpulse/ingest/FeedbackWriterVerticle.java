@@ -4,6 +4,8 @@ import io.cxpulse.config.Config;
 import io.cxpulse.counters.CounterDeltaBatch;
 import io.cxpulse.counters.CounterDeltas;
 import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.counters.DeltaNotifications;
+import io.cxpulse.counters.DetractorAlert;
 import io.cxpulse.store.FeedbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +42,18 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   private final Config config;
   private final Pool pool;
   private final Clock clock;
+  private final String nodeId;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedItems;
   private boolean writing;
   private boolean countersSuspect;
 
   /** @param pool a pool of size 1: one writer connection, reconnected by the pool when lost */
-  public FeedbackWriterVerticle(Config config, Pool pool, Clock clock) {
+  public FeedbackWriterVerticle(Config config, Pool pool, Clock clock, String nodeId) {
     this.config = config;
     this.pool = pool;
     this.clock = clock;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -93,35 +96,38 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     // The first occurrence of an event id in the batch is the one stored; later ones are retries.
     Map<String, Boolean> firstSeen = new HashMap<>();
     List<FeedbackStore.Row2> rows = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
     for (Pending p : batch) {
       for (Feedback f : p.request().items()) {
         String key = p.request().tenant() + '\u0000' + f.eventId();
         if (firstSeen.putIfAbsent(key, Boolean.TRUE) == null) {
           rows.add(new FeedbackStore.Row2(p.request().tenant(), f));
-          keys.add(key);
         }
       }
     }
     Map<String, WriteRequest> ownerOfRow = new HashMap<>();
-    CounterDeltas[] deltas = new CounterDeltas[1];
-    Future<Set<String>> committed = pool.withTransaction(conn -> FeedbackStore.insertNew(conn, rows).compose(fresh -> {
+    CounterDeltaBatch[] applied = new CounterDeltaBatch[1];
+    Future<Void> committed = pool.withTransaction(conn -> FeedbackStore.insertNew(conn, rows).compose(inserted -> {
       CounterDeltas d = new CounterDeltas(now, config.minuteRetention(), config.quarterRetention());
+      List<DetractorAlert> alerts = new ArrayList<>();
       for (Pending p : batch) {
         for (Feedback f : p.request().items()) {
           String key = p.request().tenant() + '\u0000' + f.eventId();
-          if (fresh.contains(key) && ownerOfRow.putIfAbsent(key, p.request()) == null) {
+          if (inserted.fresh().contains(key) && ownerOfRow.putIfAbsent(key, p.request()) == null) {
             d.add(p.request().tenant(), p.request().zone(), f);
+            if (f.nps() != null && f.nps() <= 6) alerts.add(alert(p.request(), f));
           }
         }
       }
-      deltas[0] = d;
-      return FeedbackStore.addCounters(conn, d.asMap()).map(fresh);
+      CounterDeltaBatch deltaBatch = new CounterDeltaBatch(nodeId, inserted.xid(), d.asMap(), alerts);
+      applied[0] = deltaBatch;
+      if (d.isEmpty()) return Future.succeededFuture();
+      return FeedbackStore.addCounters(conn, d.asMap())
+          .compose(v -> FeedbackStore.notify(conn, DeltaNotifications.CHANNEL, DeltaNotifications.encode(deltaBatch)));
     }));
     return committed
-        .compose(fresh -> vertx.eventBus().request(CountersVerticle.APPLY, new CounterDeltaBatch(deltas[0].asMap()))
-            .map(fresh))
-        .onSuccess(fresh -> {
+        .compose(v -> applied[0].deltas().isEmpty() ? Future.succeededFuture()
+            : vertx.eventBus().request(CountersVerticle.APPLY, applied[0]).mapEmpty())
+        .onSuccess(v -> {
           for (Pending p : batch) {
             int accepted = 0;
             for (Feedback f : p.request().items()) {
@@ -140,6 +146,11 @@ public final class FeedbackWriterVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  private static DetractorAlert alert(WriteRequest request, Feedback f) {
+    return new DetractorAlert(request.tenant(), f.touchpoint(), f.eventId(), f.nps(), f.reasons(),
+        DetractorAlert.cut(f.comment()), f.contactConsent(), f.occurredAt().atZone(request.zone()).toOffsetDateTime().toString());
   }
 
   private Future<Void> reloadCounters() {

@@ -87,20 +87,30 @@ public final class CounterStore {
     this.quarterRetention = quarterRetention;
   }
 
-  /** Streams every retained counter row into a fresh {@link Counters}. */
-  public Future<Counters> load(Instant now) {
+  /** Counters as of a database snapshot: batches visible in it are included, the others are not. */
+  public record Loaded(Counters counters, Snapshot snapshot) {}
+
+  /**
+   * Streams every retained counter row into a fresh {@link Counters}, in one REPEATABLE READ
+   * transaction whose snapshot is returned: a batch committed while loading can then be told
+   * apart from one already included.
+   */
+  public Future<Loaded> load(Instant now) {
     long quarterCutoff = Grain.QUARTER.firstBucketFrom(now.minus(quarterRetention));
     long minuteCutoff = Grain.MINUTE.firstBucketFrom(now.minus(minuteRetention));
     Counters counters = new Counters();
-    return pool.withTransaction(conn -> conn.prepare(LOAD).compose(ps -> {
-      Promise<Counters> done = Promise.promise();
+    return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute()
+        .compose(v -> conn.query("SELECT pg_current_snapshot()::text").execute())
+        .map(rs -> Snapshot.parse(rs.iterator().next().getString(0)))
+        .compose(snapshot -> conn.prepare(LOAD).compose(ps -> {
+      Promise<Loaded> done = Promise.promise();
       ps.createStream(10_000, Tuple.of(quarterCutoff, minuteCutoff))
           .exceptionHandler(done::tryFail)
-          .endHandler(v -> done.tryComplete(counters))
+          .endHandler(v -> done.tryComplete(new Loaded(counters, snapshot)))
           .handler(r -> counters.apply(new CounterKey(r.getString(0), r.getString(1), Grain.of(r.getString(2).charAt(0)),
               r.getLong(3), r.getString(4), r.getString(5), r.getInteger(6)), r.getLong(7)));
       return done.future();
-    }));
+    })));
   }
 
   /** Deletes minute and quarter buckets past their retention. */

@@ -143,6 +143,9 @@ public final class Database implements AutoCloseable {
           .setOverrideWorkingDirectory(dataDir.resolve("pg-bin").toFile())
           .setServerConfig("max_connections", "100")
           .setServerConfig("synchronous_commit", "on")
+          // The library starts PostgreSQL with -F (no fsync), fine for throwaway test databases;
+          // ours holds the data: a 200 must survive a power cut. -c comes after -F and wins.
+          .setServerConfig("fsync", "on")
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
       LOG.info("embedded PostgreSQL running on port {} with data in {}", pg.getPort(), pgData);

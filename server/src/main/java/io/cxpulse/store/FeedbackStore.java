@@ -20,6 +20,7 @@ import java.util.Set;
  */
 public final class FeedbackStore {
   private static final String INSERT_FEEDBACK = """
+      WITH ins AS (
       INSERT INTO feedback (tenant, event_id, touchpoint, occurred_at, channel, customer_id, nps, csat, csat3, ces,
         rater_reliability, rater_assurance, rater_tangibles, rater_empathy, rater_responsiveness,
         reasons, sub_reasons, value_ratings, comment, contact_consent, segment)
@@ -29,7 +30,13 @@ public final class FeedbackStore {
         $16::text[], $17::text[], $18::text[], $19::text[], $20::bool[], $21::text[])
         AS u(t, e, tp, o, ch, cu, n, cs, c3, ce, r1, r2, r3, r4, r5, rs, sr, v, cm, cc, sg)
       ON CONFLICT (tenant, event_id) DO NOTHING
-      RETURNING tenant, event_id""";
+      RETURNING tenant, event_id)
+      SELECT tenant, event_id, pg_current_xact_id()::text FROM ins""";
+
+  private static final String NOTIFY = "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p";
+
+  /** The new rows of a batch ("tenant\u0000eventId") and the id of the transaction that wrote them (0: none). */
+  public record Inserted(Set<String> fresh, long xid) {}
 
   private static final String ADD_COUNTERS = """
       INSERT INTO counter (tenant, touchpoint, grain, bucket, metric, key, idx, count)
@@ -44,8 +51,8 @@ public final class FeedbackStore {
 
   private FeedbackStore() {}
 
-  /** Inserts the rows; returns "tenant\u0000eventId" of those that were new. */
-  public static Future<Set<String>> insertNew(SqlConnection conn, List<Row2> rows) {
+  /** Inserts the rows; returns those that were new. */
+  public static Future<Inserted> insertNew(SqlConnection conn, List<Row2> rows) {
     int size = rows.size();
     String[] tenant = new String[size], eventId = new String[size], tp = new String[size];
     OffsetDateTime[] occurred = new OffsetDateTime[size];
@@ -81,9 +88,21 @@ public final class FeedbackStore {
         .addValue(segment);
     return conn.preparedQuery(INSERT_FEEDBACK).execute(params).map(rs -> {
       Set<String> fresh = new HashSet<>();
-      for (Row r : rs) fresh.add(r.getString(0) + '\u0000' + r.getString(1));
-      return fresh;
+      long xid = 0;
+      for (Row r : rs) {
+        fresh.add(r.getString(0) + '\u0000' + r.getString(1));
+        xid = Long.parseLong(r.getString(2));
+      }
+      return new Inserted(fresh, xid);
     });
+  }
+
+  /** Notifications are delivered at COMMIT, so other nodes see exactly the committed batches. */
+  public static Future<Void> notify(SqlConnection conn, String channel, List<String> payloads) {
+    if (payloads.isEmpty()) return Future.succeededFuture();
+    // Tuple.of(a, array) would spread the array as varargs.
+    return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addValue(channel).addValue(payloads.toArray(new String[0])))
+        .mapEmpty();
   }
 
   public static Future<Void> addCounters(SqlConnection conn, Map<CounterKey, Long> deltas) {

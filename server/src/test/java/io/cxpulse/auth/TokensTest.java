@@ -281,12 +281,27 @@ class TokensTest {
     }
 
     @Test
-    @DisplayName("exp that is not a number (string, null, object) is refused")
+    @DisplayName("exp that is not a number (string, null, object) is refused with a failed future")
     void expNotANumber() {
       long future = Instant.now().getEpochSecond() + 600;
       assertRefused(es256(header(), claims().put("exp", Long.toString(future)), serverPrivate));
       assertRefused(es256(header(), claims().putNull("exp"), serverPrivate));
       assertRefused(es256(header(), claims().put("exp", new JsonObject().put("t", future)), serverPrivate));
+    }
+
+    @Test
+    @DisplayName("iat or nbf that is not a number is refused with a failed future")
+    void iatOrNbfNotANumber() {
+      assertRefused(es256(header(), claims().put("iat", "yesterday"), serverPrivate));
+      assertRefused(es256(header(), claims().put("nbf", "now"), serverPrivate));
+    }
+
+    @Test
+    @DisplayName("a non-numeric exp on a token with a bad signature is refused cleanly (the throw needs a valid signature)")
+    void expNotANumberBadSignature() {
+      String signed = es256(header(), claims().put("exp", "soon"), serverPrivate);
+      assertRefused(signed.substring(0, signed.lastIndexOf('.') + 1) + B64.encodeToString(new byte[64]));
+      assertRefused(es256(header(), claims().put("exp", "soon"), otherKey.getPrivate()));
     }
 
     @Test
@@ -339,6 +354,13 @@ class TokensTest {
       assertRefused(es256(header(), noAud, serverPrivate));
       assertRefused(es256(header(), claims().put("aud", new JsonArray().add("a").add("b")), serverPrivate));
       assertRefused(es256(header(), claims().put("aud", new JsonArray()), serverPrivate));
+    }
+
+    @Test
+    @DisplayName("an aud that is neither a string nor an array (number, object) is refused with a failed future")
+    void audienceOfWrongType() {
+      assertRefused(es256(header(), claims().put("aud", 5), serverPrivate));
+      assertRefused(es256(header(), claims().put("aud", new JsonObject().put("cxpulse", true)), serverPrivate));
     }
 
     @Test
@@ -425,18 +447,42 @@ class TokensTest {
     }
 
     @Test
-    @DisplayName("a truncated, extended, empty or all-zero signature (CVE-2022-21449 'psychic signature') is refused")
+    @DisplayName("a truncated, too long, empty, missing, non-base64 or all-zero signature (CVE-2022-21449 'psychic signature') is refused")
     void malformedSignatures() {
       String valid = es256(header(), claims(), serverPrivate);
       String[] parts = valid.split("\\.");
       String input = parts[0] + "." + parts[1];
       byte[] sig = B64D.decode(parts[2]);
       assertRefused(input + "." + B64.encodeToString(Arrays.copyOf(sig, 63)));
-      assertRefused(input + "." + B64.encodeToString(Arrays.copyOf(sig, 65)));
+      assertRefused(input + "." + B64.encodeToString(Arrays.copyOf(sig, 66)));
+      assertRefused(input + "." + B64.encodeToString(Arrays.copyOf(sig, 128)));
       assertRefused(input + "." + B64.encodeToString(new byte[64]));
       assertRefused(input + "." + B64.encodeToString(new byte[0]));
       assertRefused(input + ".");
+      assertRefused(input);
       assertRefused(input + ".!!!not-base64!!!");
+      assertRefused(valid + "=");
+      assertRefused(valid + ".x");
+    }
+
+    @Test
+    @DisplayName("a valid signature re-encoded in a form other than 64-byte R||S (65th trailing byte, DER) is refused")
+    void reencodedSignature() {
+      String valid = es256(header(), claims(), serverPrivate);
+      String[] parts = valid.split("\\.");
+      String input = parts[0] + "." + parts[1];
+      byte[] sig = B64D.decode(parts[2]);
+      byte[] longer = Arrays.copyOf(sig, 65);
+      longer[64] = (byte) 0xab;
+      assertRefused(input + "." + B64.encodeToString(longer));
+      assertRefused(input + "." + B64.encodeToString(rawToDer(sig)));
+    }
+
+    @Test
+    @DisplayName("a valid token followed by a trailing '.' (an empty fourth segment) is refused")
+    void trailingDot() {
+      String valid = es256(header(), claims(), serverPrivate);
+      assertRefused(valid + ".");
     }
 
     @Test
@@ -669,4 +715,5 @@ class TokensTest {
         .as("refusal of %s", token == null ? "null" : token.length() > 200 ? token.substring(0, 200) + "…" : token)
         .isInstanceOf(SecurityException.class);
   }
+
 }

@@ -23,12 +23,14 @@ public final class TestServer implements AutoCloseable {
   public static final String CATALOG = "/test-catalog.json";
 
   private final Map<String, String> env;
+  private final java.time.Clock clock;
   private Server server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestServer(Map<String, String> env) {
+  private TestServer(Map<String, String> env, java.time.Clock clock) {
     this.env = env;
-    this.server = Server.start(Config.fromMap(env), false);
+    this.clock = clock;
+    this.server = Server.start(Config.fromMap(env), false, clock);
   }
 
   /** A server on a new database, with the test catalog (tenants "acme" and "globex"). */
@@ -37,6 +39,17 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Map<String, String> overrides) {
+    return start(overrides, java.time.Clock.systemUTC());
+  }
+
+  /** A second node: same database and keys, its own port. */
+  public TestServer another() {
+    Map<String, String> copy = new HashMap<>(env);
+    copy.put("HTTP_PORT", String.valueOf(freePort()));
+    return new TestServer(copy, clock);
+  }
+
+  public static TestServer start(Map<String, String> overrides, java.time.Clock clock) {
     Map<String, String> env = new HashMap<>();
     env.put("DATABASE_URL", TestDatabase.newDatabase());
     env.put("HTTP_PORT", String.valueOf(freePort()));
@@ -48,13 +61,13 @@ public final class TestServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     env.putAll(overrides);
-    return new TestServer(env);
+    return new TestServer(env, clock);
   }
 
   /** Stops the server and starts a new one on the same database, keys and port. */
   public void restart() {
     server.close();
-    server = Server.start(Config.fromMap(env), false);
+    server = Server.start(Config.fromMap(env), false, clock);
   }
 
   public Server server() {

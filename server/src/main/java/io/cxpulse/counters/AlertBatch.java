@@ -1,0 +1,6 @@
+package io.cxpulse.counters;
+
+import java.util.List;
+
+/** Detractor alerts of one committed batch, published to every HTTP verticle. */
+public record AlertBatch(List<DetractorAlert> alerts) {}

@@ -1,0 +1,110 @@
+package io.cxpulse.counters;
+
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.catalog.Touchpoint;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The views that someone watches, with their last encoded state. Each tick recomputes only the
+ * views that may have changed — a touchpoint of theirs received increments, or their window moved
+ * (a rolling window every minute, a day window at local midnight) — and keeps only those whose
+ * bytes differ. Cost per tick grows with the number of distinct changed views, not with events
+ * or clients. Plain Java, owned by {@link CountersVerticle}.
+ */
+public final class LiveViews {
+  private static final class View {
+    int subscribers;
+    WindowPlan plan;
+    Buffer payload;
+    long version;
+    boolean dirty = true;
+  }
+
+  private final Map<ViewKey, View> views = new HashMap<>();
+  private final Set<String> changed = new HashSet<>();
+  private final Windows windows;
+  private final Scorecards scorecards;
+
+  public LiveViews(Windows windows, Scorecards scorecards) {
+    this.windows = windows;
+    this.scorecards = scorecards;
+  }
+
+  /** Adds a subscriber and returns the view's current frame, computing it if needed. */
+  public ViewFrame subscribe(ViewKey key, TenantCatalog tenant, Counters counters, Instant now) {
+    View view = views.computeIfAbsent(key, k -> new View());
+    view.subscribers++;
+    WindowPlan plan = windows.named(key.window(), tenant.zone(), now);
+    if (view.payload == null || view.dirty || !plan.equals(view.plan)) compute(key, view, tenant, counters, plan);
+    return new ViewFrame(key, view.payload, view.version);
+  }
+
+  public void unsubscribe(ViewKey key) {
+    View view = views.get(key);
+    if (view != null && --view.subscribers <= 0) views.remove(key);
+  }
+
+  public void markChanged(Map<CounterKey, Long> deltas) {
+    String last = null;
+    for (CounterKey k : deltas.keySet()) {
+      String id = k.tenant() + '\u0000' + k.touchpoint();
+      if (!id.equals(last)) changed.add(id);
+      last = id;
+    }
+  }
+
+  public void markAllChanged() {
+    for (View v : views.values()) v.dirty = true;
+  }
+
+  /** The frames of views whose state differs from what was last sent. */
+  public List<ViewFrame> tick(Function<String, TenantCatalog> catalog, Counters counters, Instant now) {
+    List<ViewFrame> out = new ArrayList<>();
+    for (Map.Entry<ViewKey, View> e : views.entrySet()) {
+      ViewKey key = e.getKey();
+      View view = e.getValue();
+      TenantCatalog tenant = catalog.apply(key.tenant());
+      if (tenant == null) continue;
+      WindowPlan plan = windows.named(key.window(), tenant.zone(), now);
+      boolean touched = view.dirty || !plan.equals(view.plan);
+      for (int i = 0; !touched && i < key.touchpoints().size(); i++) {
+        touched = changed.contains(key.tenant() + '\u0000' + key.touchpoints().get(i));
+      }
+      if (touched) {
+        Buffer before = view.payload;
+        compute(key, view, tenant, counters, plan);
+        if (!view.payload.equals(before)) out.add(new ViewFrame(key, view.payload, view.version));
+      }
+    }
+    changed.clear();
+    return out;
+  }
+
+  private void compute(ViewKey key, View view, TenantCatalog tenant, Counters counters, WindowPlan plan) {
+    List<Touchpoint> tps = new ArrayList<>();
+    for (String code : key.touchpoints()) {
+      Touchpoint tp = tenant.touchpoint(code);
+      if (tp != null) tps.add(tp);
+    }
+    String json = scorecards.scorecards(tenant, plan, tps, counters).encode();
+    Buffer payload = Buffer.buffer(json.length() + 1).appendString(json).appendString("}");
+    if (!payload.equals(view.payload)) {
+      view.payload = payload;
+      view.version++;
+    }
+    view.plan = plan;
+    view.dirty = false;
+  }
+
+  public int viewCount() {
+    return views.size();
+  }
+}

@@ -1,0 +1,323 @@
+package io.cxpulse.live;
+
+import io.cxpulse.auth.Principal;
+import io.cxpulse.auth.TokenVerifier;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.counters.AlertBatch;
+import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.counters.TickFrames;
+import io.cxpulse.counters.ViewFrame;
+import io.cxpulse.counters.ViewKey;
+import io.cxpulse.counters.Windows;
+import io.cxpulse.support.CatalogRef;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint of one HTTP verticle: owns the sockets that verticle accepted and their
+ * subscriptions, indexed by view. Consumes {@code live.frames} and {@code live.alerts}; asks the
+ * counters verticle for snapshots. Each frame's payload was encoded once by the counters
+ * verticle; per subscriber only a short envelope prefix is written before the shared bytes.
+ * Runs on its HTTP verticle's event loop.
+ */
+public final class LiveEndpoint {
+  static final int AUTH_TIMEOUT_MS = 5_000;
+  static final int MAX_SUBSCRIPTIONS = 16;
+  private static final Pattern SUB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final Logger LOG = LoggerFactory.getLogger(LiveEndpoint.class);
+
+  private final Vertx vertx;
+  private final TokenVerifier tokens;
+  private final CatalogRef catalog;
+  private final List<String> allowedOrigins;
+  private final LiveSettings settings;
+  private final Set<LiveConnection> connections = new HashSet<>();
+  private final Map<ViewKey, Set<LiveConnection.Subscription>> byView = new HashMap<>();
+  private final Map<ViewKey, Buffer> latest = new HashMap<>();
+
+  public LiveEndpoint(Vertx vertx, TokenVerifier tokens, CatalogRef catalog, List<String> allowedOrigins, LiveSettings settings) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.catalog = catalog;
+    this.allowedOrigins = allowedOrigins;
+    this.settings = settings;
+    vertx.eventBus().<TickFrames>localConsumer(CountersVerticle.FRAMES, msg -> frames(msg.body()));
+    vertx.eventBus().<AlertBatch>localConsumer(CountersVerticle.ALERTS, msg -> alerts(msg.body()));
+    vertx.setPeriodic(settings.pingIntervalMs(), id -> keepAlive());
+  }
+
+  public void handle(HttpServerRequest request) {
+    if (!originAllowed(request)) {
+      request.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("error", "forbidden").put("message", "origin not allowed").encode());
+      return;
+    }
+    request.toWebSocket().onSuccess(this::accept).onFailure(err -> LOG.debug("upgrade failed: {}", err.getMessage()));
+  }
+
+  /** Browsers always send Origin; it must be configured, or be this server itself. Non-browser clients send none. */
+  private boolean originAllowed(HttpServerRequest request) {
+    String origin = request.getHeader("Origin");
+    if (origin == null) return true;
+    if (allowedOrigins.contains(origin) || allowedOrigins.contains("*")) return true;
+    try {
+      URI uri = URI.create(origin);
+      String host = request.authority() == null ? null : request.authority().toString();
+      return host != null && uri.getAuthority() != null && uri.getAuthority().equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void accept(ServerWebSocket ws) {
+    LiveConnection conn = new LiveConnection(ws, vertx.setTimer(AUTH_TIMEOUT_MS, id -> {
+      if (!ws.isClosed()) ws.close((short) 4401, "authentication timeout");
+    }));
+    conn.lastHeard = System.currentTimeMillis();
+    connections.add(conn);
+    ws.textMessageHandler(text -> onMessage(conn, text));
+    ws.binaryMessageHandler(b -> ws.close((short) 1003, "text messages only"));
+    ws.exceptionHandler(err -> LOG.debug("websocket error: {}", err.getMessage()));
+    ws.closeHandler(v -> closed(conn));
+  }
+
+  private void onMessage(LiveConnection conn, String text) {
+    conn.lastHeard = System.currentTimeMillis();
+    JsonObject msg;
+    try {
+      msg = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      error(conn, null, "invalid", "messages are JSON objects");
+      return;
+    }
+    String type = msg.getValue("type") instanceof String s ? s : "";
+    if (conn.principal == null) {
+      if (!type.equals("auth")) {
+        conn.ws.close((short) 4401, "first message must be auth");
+        return;
+      }
+      authenticate(conn, msg.getValue("token") instanceof String t ? t : null);
+      return;
+    }
+    switch (type) {
+      case "subscribe" -> subscribe(conn, msg);
+      case "unsubscribe" -> unsubscribe(conn, msg.getValue("id") instanceof String s ? s : null, true);
+      case "ping" -> conn.ws.writeTextMessage("{\"type\":\"pong\"}");
+      case "pong" -> { }
+      case "auth" -> error(conn, null, "invalid", "already authenticated");
+      default -> error(conn, msg.getValue("id") instanceof String s ? s : null, "invalid", "unknown message type");
+    }
+  }
+
+  private void authenticate(LiveConnection conn, String token) {
+    conn.authenticating = true;
+    tokens.verify(token).onComplete(ar -> {
+      conn.authenticating = false;
+      vertx.cancelTimer(conn.authTimer);
+      if (conn.ws.isClosed()) return;
+      if (ar.failed()) {
+        conn.ws.close((short) 4401, "invalid token");
+        return;
+      }
+      Principal p = ar.result();
+      TenantCatalog tenant = catalog.get().tenant(p.tenant());
+      if (!p.canRead() || tenant == null) {
+        conn.ws.close((short) 4403, "this token may not watch scorecards");
+        return;
+      }
+      conn.principal = p;
+      JsonArray visible = new JsonArray();
+      tenant.touchpoints().stream().filter(tp -> p.mayAccess(tp.code())).forEach(tp -> visible.add(tp.code()));
+      conn.ws.writeTextMessage(new JsonObject().put("type", "ready").put("tenant", p.tenant())
+          .put("touchpoints", visible).put("tickMs", settings.tickMs()).put("pingIntervalMs", settings.pingIntervalMs())
+          .encode());
+    });
+  }
+
+  private void subscribe(LiveConnection conn, JsonObject msg) {
+    String id = msg.getValue("id") instanceof String s ? s : null;
+    if (id == null || !SUB_ID.matcher(id).matches()) {
+      error(conn, null, "invalid", "subscribe needs an id of 1..64 characters [A-Za-z0-9._:-]");
+      return;
+    }
+    String window = msg.getValue("window") instanceof String w ? w : "1h";
+    if (!Windows.NAMES.contains(window)) {
+      error(conn, id, "invalid", "window must be one of 15m, 1h, 24h, today, 7d, 30d");
+      return;
+    }
+    Principal p = conn.principal;
+    if (msg.containsKey("tenant") && !p.tenant().equals(msg.getValue("tenant"))) {
+      error(conn, id, "forbidden", "this token may only watch tenant " + p.tenant());
+      return;
+    }
+    TenantCatalog tenant = catalog.get().tenant(p.tenant());
+    List<String> touchpoints;
+    if (msg.getValue("touchpoints") == null) {
+      touchpoints = tenant.touchpoints().stream().map(tp -> tp.code()).filter(p::mayAccess).toList();
+    } else if (msg.getValue("touchpoints") instanceof JsonArray arr) {
+      Set<String> asked = new LinkedHashSet<>();
+      for (Object o : arr) {
+        if (!(o instanceof String code) || tenant.touchpoint(code) == null) {
+          error(conn, id, "unknown_code", "unknown touchpoint " + o);
+          return;
+        }
+        if (!p.mayAccess(code)) {
+          error(conn, id, "forbidden", "this token may not watch touchpoint " + code);
+          return;
+        }
+        asked.add(code);
+      }
+      // Catalog order, so that the same set is the same view whatever order the client sent.
+      touchpoints = tenant.touchpoints().stream().map(tp -> tp.code()).filter(asked::contains).toList();
+    } else {
+      error(conn, id, "invalid", "touchpoints must be an array of codes");
+      return;
+    }
+    if (!conn.subscriptions.containsKey(id) && conn.subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+      error(conn, id, "invalid", "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
+      return;
+    }
+    unsubscribe(conn, id, false);
+    LiveConnection.Subscription sub = new LiveConnection.Subscription(conn, id, new ViewKey(p.tenant(), window, touchpoints));
+    conn.subscriptions.put(id, sub);
+    byView.computeIfAbsent(sub.key, k -> new HashSet<>()).add(sub);
+    vertx.eventBus().<ViewFrame>request(CountersVerticle.SUBSCRIBE, sub.key).onComplete(ar -> {
+      if (conn.subscriptions.get(id) != sub || conn.ws.isClosed()) return;
+      if (ar.failed()) {
+        error(conn, id, "unavailable", "cannot subscribe right now; retry");
+        unsubscribe(conn, id, true);
+        return;
+      }
+      latest.put(sub.key, ar.result().body().payload());
+      sub.snapshotSent = true;
+      send(sub, "snapshot", ar.result().body().payload());
+    });
+  }
+
+  private void unsubscribe(LiveConnection conn, String id, boolean explicit) {
+    LiveConnection.Subscription sub = id == null ? null : conn.subscriptions.remove(id);
+    if (sub == null) {
+      if (explicit) error(conn, id, "invalid", "no subscription with this id");
+      return;
+    }
+    Set<LiveConnection.Subscription> subs = byView.get(sub.key);
+    if (subs != null) {
+      subs.remove(sub);
+      if (subs.isEmpty()) {
+        byView.remove(sub.key);
+        latest.remove(sub.key);
+      }
+    }
+    vertx.eventBus().send(CountersVerticle.UNSUBSCRIBE, sub.key);
+  }
+
+  private void closed(LiveConnection conn) {
+    connections.remove(conn);
+    vertx.cancelTimer(conn.authTimer);
+    for (String id : new ArrayList<>(conn.subscriptions.keySet())) unsubscribe(conn, id, false);
+  }
+
+  private void frames(TickFrames tick) {
+    for (ViewFrame frame : tick.frames()) {
+      Set<LiveConnection.Subscription> subs = byView.get(frame.key());
+      if (subs == null) continue;
+      latest.put(frame.key(), frame.payload());
+      for (LiveConnection.Subscription sub : subs) {
+        if (sub.snapshotSent) send(sub, "update", frame.payload());
+      }
+    }
+  }
+
+  /**
+   * Writes one message, or, when the socket cannot take more, remembers that the subscription
+   * is behind: it gets the latest state when the socket drains, never a backlog.
+   */
+  private void send(LiveConnection.Subscription sub, String type, Buffer payload) {
+    LiveConnection conn = sub.connection;
+    if (conn.ws.isClosed()) return;
+    if (conn.ws.writeQueueFull()) {
+      sub.behind = true;
+      if (conn.fullSince == 0) {
+        conn.fullSince = System.currentTimeMillis();
+        conn.ws.drainHandler(v -> drained(conn));
+      }
+      settings.stats().deferred();
+      return;
+    }
+    conn.write(type, sub, payload);
+    settings.stats().sent(payload.length());
+  }
+
+  private void drained(LiveConnection conn) {
+    conn.fullSince = 0;
+    conn.ws.drainHandler(null);
+    for (LiveConnection.Subscription sub : conn.subscriptions.values()) {
+      if (sub.behind && sub.snapshotSent) {
+        sub.behind = false;
+        Buffer payload = latest.get(sub.key);
+        if (payload != null) send(sub, "update", payload);
+      }
+    }
+  }
+
+  private void alerts(AlertBatch batch) {
+    for (LiveConnection conn : connections) {
+      if (conn.principal == null || conn.ws.isClosed() || conn.ws.writeQueueFull()) continue;
+      for (DetractorAlert alert : batch.alerts()) {
+        if (!alert.tenant().equals(conn.principal.tenant()) || !conn.principal.mayAccess(alert.touchpoint())) continue;
+        if (conn.watches(alert.touchpoint())) conn.ws.writeTextMessage(alert.toJson().encode());
+      }
+    }
+  }
+
+  /** Pings quiet clients, closes those that stopped answering or whose queue stays full. */
+  private void keepAlive() {
+    long now = System.currentTimeMillis();
+    for (LiveConnection conn : new ArrayList<>(connections)) {
+      if (conn.ws.isClosed()) continue;
+      if (conn.fullSince != 0 && now - conn.fullSince > settings.stuckTimeoutMs()) {
+        settings.stats().dropped();
+        conn.ws.close((short) 4429, "too slow: not reading");
+      } else if (now - conn.lastHeard > settings.idleTimeoutMs()) {
+        settings.stats().dropped();
+        conn.ws.close((short) 4408, "no pong");
+      } else if (conn.principal != null && !conn.ws.writeQueueFull()) {
+        conn.ws.writeTextMessage("{\"type\":\"ping\"}");
+      }
+    }
+  }
+
+  private static void error(LiveConnection conn, String id, String code, String message) {
+    if (conn.ws.isClosed()) return;
+    conn.ws.writeTextMessage(new JsonObject().put("type", "error").put("id", id).put("error", code)
+        .put("message", message).encode());
+  }
+
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /** Closes every socket with 1001 (going away): clients reconnect, to another node if one is there. */
+  public void shutdown() {
+    for (LiveConnection conn : new ArrayList<>(connections)) {
+      if (!conn.ws.isClosed()) conn.ws.close((short) 1001, "server shutting down");
+    }
+  }
+}
