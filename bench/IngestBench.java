@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  *   java bench/IngestBench.java --port 18080 --token "$TOKEN" [--connections 64] [--seconds 10]
  *       [--warmup 3] [--runs 5] [--modes noop,ingest] [--client nio|jdk] [--server-pid PID]
- *       [--pg-pid PID]
+ *       [--pg-pid PID] [--pg-port PORT [--psql PATH]]
  *
  * Modes: noop, ingest, live (GET /health/live, no token: a check that the client is not the limit).
  * Only localhost is ever contacted. Every loop is bounded by a deadline and a count.
@@ -46,7 +46,7 @@ public final class IngestBench {
   static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(35); // server send timeout is 30 s
 
   record Options(int port, String token, int connections, int seconds, int warmup, int runs, List<String> modes,
-      String client, long serverPid, long pgPid, String touchpoints) {}
+      String client, long serverPid, long pgPid, String touchpoints, int pgPort, String psql) {}
 
   /** What one measured window saw. Latencies in microseconds, of replies completed inside the window. */
   static final class Stats {
@@ -71,10 +71,17 @@ public final class IngestBench {
     }
   }
 
-  record CpuSample(long nanos, long serverTicks, long pgTicks, long clientTicks, long[] machine) {}
+  /** xid: PostgreSQL's current transaction id when the sample was taken (psql, asynchronous), or null. */
+  record CpuSample(long nanos, long serverTicks, long pgTicks, long clientTicks, long[] machine,
+      java.util.concurrent.CompletableFuture<Long> xid) {}
 
   record RunResult(int round, String mode, double ackPerSec, double p50, double p99, Map<String, Long> other,
-      double serverCpu, double pgCpu, double clientCpu, double rest, double idle, long inflightLeft) {
+      double serverCpu, double pgCpu, double clientCpu, double rest, double idle, long inflightLeft, double txPerSec) {
+    /** Acknowledged events per write transaction (the writer's mean batch size), from PostgreSQL's xid counter. */
+    double eventsPerTx() {
+      return mode.equals("ingest") && txPerSec > 0 ? ackPerSec / txPerSec : Double.NaN;
+    }
+
     /** Server plus PostgreSQL CPU milliseconds per acknowledged request. */
     double cpuPerAck() {
       double cpu = (Double.isNaN(serverCpu) ? 0 : serverCpu) + (Double.isNaN(pgCpu) ? 0 : pgCpu);
@@ -91,8 +98,13 @@ public final class IngestBench {
         + " PostgreSQL postmaster and its children, cli = this client, rest = everything else on the machine"
         + " (including steal), idle = idle cores; from /proc/<pid>/stat and /proc/stat. cpu/ack = (srv + pg) CPU"
         + " milliseconds per acknowledged request: less sensitive to neighbours than ack/s.");
-    String header = String.format(Locale.ROOT, "%-5s %-7s %9s %8s %8s %5s %5s %5s %5s %5s %7s  %s",
-        "round", "mode", "ack/s", "p50 ms", "p99 ms", "srv", "pg", "cli", "rest", "idle", "cpu/ack", "other replies");
+    if (o.pgPort > 0) {
+      System.out.println("tx/s = PostgreSQL write transactions per second (txid_current() before and after the window, by"
+          + " psql), i.e. the writer's batches; ev/tx = acknowledged events per write transaction (mean batch size).");
+    }
+    String header = String.format(Locale.ROOT, "%-5s %-7s %9s %8s %8s %5s %5s %5s %5s %5s %7s %6s %6s  %s",
+        "round", "mode", "ack/s", "p50 ms", "p99 ms", "srv", "pg", "cli", "rest", "idle", "cpu/ack", "tx/s", "ev/tx",
+        "other replies");
     System.out.println(header);
 
     String stamp = Long.toString(System.currentTimeMillis(), 36) + "-" + Integer.toString(
@@ -410,7 +422,54 @@ public final class IngestBench {
       for (int i = 0; i < 10_000 && it.hasNext(); i++) pg += ticks(it.next().pid());
     }
     return new CpuSample(System.nanoTime(), o.serverPid > 0 ? ticks(o.serverPid) : -1, o.pgPid > 0 ? pg : -1,
-        ticks(ProcessHandle.current().pid()), machine());
+        ticks(ProcessHandle.current().pid()), machine(), xid(o));
+  }
+
+  /**
+   * PostgreSQL's next transaction id, read by psql in the background so the client loop does not
+   * wait (psql takes some tens of ms to start; both ends of a window see the same delay). Every
+   * writing transaction takes one xid and read-only ones take none, so the difference between two
+   * samples, minus the first sample's own, counts the writer's batches (plus the rare autovacuum
+   * ANALYZE or prune). null when --pg-port is not given.
+   */
+  static java.util.concurrent.CompletableFuture<Long> xid(Options o) {
+    if (o.pgPort <= 0 || o.psql == null) return null;
+    try {
+      ProcessBuilder pb = new ProcessBuilder(o.psql, "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p",
+          Integer.toString(o.pgPort), "-U", "postgres", "-d", "postgres", "-c", "SELECT txid_current()");
+      pb.environment().put("PGPASSWORD", "postgres");
+      pb.environment().put("PGCONNECT_TIMEOUT", "5");
+      pb.redirectErrorStream(true);
+      Process p = pb.start();
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+          if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return null;
+          }
+          return p.exitValue() == 0 ? Long.parseLong(out) : null;
+        } catch (IOException | RuntimeException e) {
+          return null;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      });
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static double txPerSec(CpuSample b, CpuSample a, double wall) {
+    if (b.xid == null || a.xid == null || wall <= 0) return Double.NaN;
+    try {
+      Long x0 = b.xid.get(60, TimeUnit.SECONDS);
+      Long x1 = a.xid.get(60, TimeUnit.SECONDS);
+      return x0 == null || x1 == null ? Double.NaN : Math.max(0, x1 - x0 - 1) / wall;
+    } catch (Exception e) {
+      return Double.NaN;
+    }
   }
 
   /** utime + stime of a process (all its threads), in clock ticks; 0 if it is gone. */
@@ -449,7 +508,7 @@ public final class IngestBench {
     double idle = machineTotal <= 0 ? Double.NaN : cores * (double) (a.machine[0] - b.machine[0]) / machineTotal;
     double rest = Math.max(0, cores - idle - cli - (Double.isNaN(srv) ? 0 : srv) - (Double.isNaN(pg) ? 0 : pg));
     return new RunResult(round, mode, s.acknowledged / secondsMeasured, s.percentileMillis(0.50), s.percentileMillis(0.99),
-        new java.util.TreeMap<>(s.other), srv, pg, cli, rest, idle, inflightLeft);
+        new java.util.TreeMap<>(s.other), srv, pg, cli, rest, idle, inflightLeft, txPerSec(b, a, wall));
   }
 
   static double cores(long ticks, double wallSeconds) {
@@ -463,16 +522,20 @@ public final class IngestBench {
     StringBuilder other = new StringBuilder();
     r.other.forEach((k, v) -> other.append(other.length() == 0 ? "" : ", ").append(k).append(" ×").append(v));
     if (r.inflightLeft > 0) other.append(other.length() == 0 ? "" : ", ").append("unanswered at end ×").append(r.inflightLeft);
-    return String.format(Locale.ROOT, "%-5d %-7s %9.0f %8.1f %8.1f %5.2f %5.2f %5.2f %5.2f %5.2f %7.3f  %s", r.round, r.mode,
-        r.ackPerSec, r.p50, r.p99, r.serverCpu, r.pgCpu, r.clientCpu, r.rest, r.idle, r.cpuPerAck(),
-        other.length() == 0 ? "-" : other);
+    return String.format(Locale.ROOT, "%-5d %-7s %9.0f %8.1f %8.1f %5.2f %5.2f %5.2f %5.2f %5.2f %7.3f %6s %6s  %s", r.round,
+        r.mode, r.ackPerSec, r.p50, r.p99, r.serverCpu, r.pgCpu, r.clientCpu, r.rest, r.idle, r.cpuPerAck(),
+        fmt(r.txPerSec, "%.0f"), fmt(r.eventsPerTx(), "%.1f"), other.length() == 0 ? "-" : other);
+  }
+
+  static String fmt(double v, String f) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, f, v);
   }
 
   static void summarize(Options o, List<RunResult> results) {
     System.out.println();
     System.out.printf(Locale.ROOT, "medians over %d run(s) each:%n", o.runs);
-    System.out.println(String.format(Locale.ROOT, "%-13s %9s %8s %8s %5s %5s %5s %5s %5s %7s", "mode", "ack/s", "p50 ms",
-        "p99 ms", "srv", "pg", "cli", "rest", "idle", "cpu/ack"));
+    System.out.println(String.format(Locale.ROOT, "%-13s %9s %8s %8s %5s %5s %5s %5s %5s %7s %6s %6s", "mode", "ack/s",
+        "p50 ms", "p99 ms", "srv", "pg", "cli", "rest", "idle", "cpu/ack", "tx/s", "ev/tx"));
     Map<String, Double> medianCost = new HashMap<>();
     Map<String, Double> medianRate = new HashMap<>();
     long shed = 0;
@@ -483,14 +546,17 @@ public final class IngestBench {
       medianRate.put(mode, rate);
       double cost = median(rs.stream().mapToDouble(RunResult::cpuPerAck).toArray());
       medianCost.put(mode, cost);
-      System.out.println(String.format(Locale.ROOT, "%-13s %9.0f %8.1f %8.1f %5.2f %5.2f %5.2f %5.2f %5.2f %7.3f", mode, rate,
+      System.out.println(String.format(Locale.ROOT, "%-13s %9.0f %8.1f %8.1f %5.2f %5.2f %5.2f %5.2f %5.2f %7.3f %6s %6s", mode,
+          rate,
           median(rs.stream().mapToDouble(RunResult::p50).toArray()),
           median(rs.stream().mapToDouble(RunResult::p99).toArray()),
           median(rs.stream().mapToDouble(RunResult::serverCpu).toArray()),
           median(rs.stream().mapToDouble(RunResult::pgCpu).toArray()),
           median(rs.stream().mapToDouble(RunResult::clientCpu).toArray()),
           median(rs.stream().mapToDouble(RunResult::rest).toArray()),
-          median(rs.stream().mapToDouble(RunResult::idle).toArray()), cost));
+          median(rs.stream().mapToDouble(RunResult::idle).toArray()), cost,
+          fmt(median(rs.stream().mapToDouble(RunResult::txPerSec).toArray()), "%.0f"),
+          fmt(median(rs.stream().mapToDouble(RunResult::eventsPerTx).toArray()), "%.1f")));
       for (RunResult r : rs) {
         shed += r.other.getOrDefault("503", 0L);
         otherTotal += r.other.values().stream().mapToLong(Long::longValue).sum();
@@ -532,7 +598,7 @@ public final class IngestBench {
     }
     for (String k : m.keySet()) {
       if (!List.of("port", "token", "connections", "seconds", "warmup", "runs", "modes", "client", "server-pid",
-          "pg-pid", "touchpoints").contains(k)) usage("unknown option --" + k);
+          "pg-pid", "touchpoints", "pg-port", "psql").contains(k)) usage("unknown option --" + k);
     }
     String token = m.getOrDefault("token", System.getenv("CXPULSE_TOKEN"));
     List<String> modes = List.of(m.getOrDefault("modes", "noop,ingest").split(","));
@@ -542,7 +608,7 @@ public final class IngestBench {
     return new Options(intOpt(m, "port", 8080, 1, 65535), token, intOpt(m, "connections", 64, 1, 10_000),
         intOpt(m, "seconds", 10, 1, 3600), intOpt(m, "warmup", 3, 0, 600), intOpt(m, "runs", 5, 1, MAX_RUNS), modes,
         client, intOpt(m, "server-pid", 0, 0, Integer.MAX_VALUE), intOpt(m, "pg-pid", 0, 0, Integer.MAX_VALUE),
-        m.get("touchpoints"));
+        m.get("touchpoints"), intOpt(m, "pg-port", 0, 0, 65535), m.getOrDefault("psql", "psql"));
   }
 
   static int intOpt(Map<String, String> m, String name, int def, int min, int max) {
@@ -560,7 +626,7 @@ public final class IngestBench {
   static void usage(String why) {
     System.err.println("IngestBench: " + why + "\nusage: java bench/IngestBench.java --port P --token T [--connections 64]"
         + " [--seconds 10] [--warmup 3] [--runs 5] [--modes noop,ingest|live] [--client nio|jdk] [--server-pid PID]"
-        + " [--pg-pid PID] [--touchpoints a,b]");
+        + " [--pg-pid PID] [--touchpoints a,b] [--pg-port PORT [--psql PATH]]");
     System.exit(2);
   }
 }

@@ -99,10 +99,21 @@ if [[ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' -X POST -H "Authorization: 
   log "POST /api/v1/noop does not answer 200: is $JAR older than BENCH_ENDPOINTS? (rebuild: REBUILD=1)"; exit 1
 fi
 
+# The writer's batch sizes come from PostgreSQL's transaction counter, read with psql when there is one
+# (any version: the embedded server's port is line 4 of postmaster.pid).
+PG_ARGS=()
+PSQL="${PSQL:-$(command -v psql || ls -1 /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -1 || true)}"
+PG_PORT="$(sed -n 4p "$DATA/pg/postmaster.pid" 2>/dev/null || true)"
+if [[ -n "$PSQL" && -x "$PSQL" && "$PG_PORT" =~ ^[0-9]+$ ]]; then
+  PG_ARGS=(--pg-port "$PG_PORT" --psql "$PSQL")
+else
+  log "no psql found (or no PostgreSQL port): no writer batch sizes (tx/s, ev/tx)"
+fi
+
 log "server pid $SERVER_PID, PostgreSQL postmaster pid $PG_PID; benchmark starts"
 bench_rc=0
-CXPULSE_TOKEN="$TOKEN" java bench/IngestBench.java --port "$PORT" --server-pid "$SERVER_PID" --pg-pid "$PG_PID" "$@" \
-  || bench_rc=$?
+CXPULSE_TOKEN="$TOKEN" java bench/IngestBench.java --port "$PORT" --server-pid "$SERVER_PID" --pg-pid "$PG_PID" \
+  "${PG_ARGS[@]}" "$@" || bench_rc=$?
 
 echo
 echo "verify (against the still-running server):"
