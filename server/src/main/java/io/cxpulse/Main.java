@@ -64,10 +64,13 @@ public final class Main {
 
             %s
 
+          Open:
+            manager console  %s/#token=%s
+            wall screen      %s/wall#token=%s
           Try:
             curl -s -H "Authorization: Bearer %s" '%s/api/v1/scorecards?window=1h'
             curl -s -H "Authorization: Bearer %s" '%s/api/v1/reasons?window=7d'
-          """.formatted(viewer, viewer, base, viewer, base));
+          """.formatted(viewer, base, viewer, base, viewer, viewer, base, viewer, base));
     }
     banner.append("""
         Other tokens: java -jar server/target/cxpulse.jar token --tenant demo --role ingest

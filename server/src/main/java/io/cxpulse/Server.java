@@ -9,6 +9,7 @@ import io.cxpulse.counters.CounterDeltaBatch;
 import io.cxpulse.counters.CounterQuery;
 import io.cxpulse.counters.AlertBatch;
 import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.counters.LiveStatus;
 import io.cxpulse.counters.TickFrames;
 import io.cxpulse.counters.ViewFrame;
 import io.cxpulse.counters.ViewKey;
@@ -20,6 +21,8 @@ import io.cxpulse.http.ServerContext;
 import io.cxpulse.ingest.FeedbackWriterVerticle;
 import io.cxpulse.ingest.WriteRequest;
 import io.cxpulse.ingest.WriteResult;
+import io.cxpulse.metrics.Metrics;
+import io.cxpulse.metrics.StructuredLogs;
 import io.cxpulse.store.CatalogStore;
 import io.cxpulse.store.CounterStore;
 import io.cxpulse.store.Database;
@@ -54,14 +57,19 @@ public final class Server implements AutoCloseable {
   private final Tokens tokens;
   private final Readiness readiness;
   private final LiveStats liveStats;
+  /** Newest first: demo traffic, HTTP (stop accepting), writer (drain), counters. */
+  private final List<String> deployments;
+  private boolean closed;
 
-  private Server(Config config, Database database, Vertx vertx, Tokens tokens, Readiness readiness, LiveStats liveStats) {
+  private Server(Config config, Database database, Vertx vertx, Tokens tokens, Readiness readiness, LiveStats liveStats,
+      List<String> deployments) {
     this.config = config;
     this.database = database;
     this.vertx = vertx;
     this.tokens = tokens;
     this.readiness = readiness;
     this.liveStats = liveStats;
+    this.deployments = deployments;
   }
 
   public static Server start(Config config, boolean demo) {
@@ -69,12 +77,14 @@ public final class Server implements AutoCloseable {
   }
 
   public static Server start(Config config, boolean demo, Clock clock) {
+    StructuredLogs.apply(config.logFormat());
     SigningKeys keys = SigningKeys.loadOrGenerate(config.dataDir());
     Database database = Database.open(config.database(), config.dataDir(), false);
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    Metrics metrics = new Metrics(config);
+    Vertx vertx = metrics.newVertx(new VertxOptions());
     try {
       for (Class<?> type : List.of(WriteRequest.class, WriteResult.class, CounterQuery.class, CounterDeltaBatch.class,
-          ViewKey.class, ViewFrame.class, TickFrames.class, AlertBatch.class)) {
+          ViewKey.class, ViewFrame.class, TickFrames.class, AlertBatch.class, LiveStatus.class)) {
         LocalCodec.register(vertx, type);
       }
       Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience());
@@ -87,21 +97,25 @@ public final class Server implements AutoCloseable {
       if (config.catalogFile() != null) seed.addAll(CatalogFile.read(config.catalogFile()));
       CatalogStore catalogStore = new CatalogStore(readPool);
       CatalogRef catalog = await(catalogStore.upsert(seed).compose(v -> catalogStore.load()).map(CatalogRef::new));
+      metrics.register(catalog, readiness);
 
       CounterStore counterStore = new CounterStore(readPool, config.minuteRetention(), config.quarterRetention());
       String nodeId = UUID.randomUUID().toString().substring(0, 8);
-      await(vertx.deployVerticle(new CountersVerticle(config, counterStore, catalog, readiness, clock, nodeId,
-          database.connectOptions())));
-      await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock, nodeId)));
+      List<String> deployments = new ArrayList<>();
+      deployments.add(0, await(vertx.deployVerticle(new CountersVerticle(config, counterStore, catalog, readiness, clock, nodeId,
+          database.connectOptions(), metrics.live()))));
+      deployments.add(0, await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock, nodeId, metrics))));
       LiveStats liveStats = new LiveStats();
-      ServerContext ctx = new ServerContext(config, keys, tokens, catalog, readPool, readiness, clock, liveStats);
-      await(vertx.deployVerticle(() -> new HttpVerticle(ctx), new DeploymentOptions().setInstances(config.httpInstances())));
+      metrics.live().bind(liveStats, catalog.get());
+      ServerContext ctx = new ServerContext(config, keys, tokens, catalog, readPool, readiness, clock, liveStats, metrics);
+      deployments.add(0, await(vertx.deployVerticle(() -> new HttpVerticle(ctx),
+          new DeploymentOptions().setInstances(config.httpInstances()))));
       LOG.info("cxpulse listening on http://localhost:{} ({} tenants, {} database)", config.httpPort(),
           catalog.get().tenants().size(), database.isEmbedded() ? "embedded" : "external");
-      Server server = new Server(config, database, vertx, tokens, readiness, liveStats);
+      Server server = new Server(config, database, vertx, tokens, readiness, liveStats, deployments);
       if (demo && catalog.get().tenant("demo") != null) {
-        await(vertx.deployVerticle(new DemoTrafficVerticle(tokens, config.httpPort(), config.demoRate(),
-            catalog.get().tenant("demo").zone(), clock)));
+        deployments.add(0, await(vertx.deployVerticle(new DemoTrafficVerticle(tokens, config.httpPort(), config.demoRate(),
+            catalog.get().tenant("demo").zone(), clock))));
       }
       return server;
     } catch (RuntimeException e) {
@@ -133,9 +147,23 @@ public final class Server implements AutoCloseable {
   public LiveStats liveStats() { return liveStats; }
   public Readiness readiness() { return readiness; }
 
+  /**
+   * Graceful stop, also on SIGTERM: not ready at once, then the HTTP servers stop accepting and
+   * finish what is in flight, the writer commits and answers everything queued, WebSockets close
+   * with 1001, and only then the counters, Vert.x and the database stop.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     readiness.shuttingDown(true);
+    for (String id : deployments) {
+      try {
+        await(vertx.undeploy(id));
+      } catch (RuntimeException e) {
+        LOG.warn("undeploying {} failed: {}", id, e.getMessage());
+      }
+    }
     try {
       await(vertx.close());
     } catch (RuntimeException e) {

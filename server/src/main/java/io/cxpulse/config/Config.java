@@ -26,12 +26,16 @@ public record Config(
     long bodyLimitBytes,
     int ingestQueueLimit,
     int batchMaxEvents,
+    int writeTimeoutMs,
     int minN,
     int privacyMinN,
     Duration minuteRetention,
     Duration quarterRetention,
     double demoRate,
-    boolean benchEndpoints) {
+    boolean benchEndpoints,
+    int metricsMaxTouchpoints,
+    String logFormat,
+    boolean logRequests) {
 
   /** How to reach PostgreSQL: null url and null host mean "start the embedded one". */
   public record DatabaseConfig(String url, String host, Integer port, String database, String user, String password) {
@@ -70,12 +74,16 @@ public record Config(
         r.intValue("BODY_LIMIT_BYTES", 8 * 1024 * 1024, 1024, 64 * 1024 * 1024),
         r.intValue("INGEST_QUEUE_LIMIT", 20_000, 1, 10_000_000),
         r.intValue("INGEST_BATCH_MAX", 1000, 1, 100_000),
+        r.intValue("WRITE_TIMEOUT_MS", 10_000, 100, 600_000),
         r.intValue("MIN_N", 30, 1, 1_000_000),
         r.intValue("PRIVACY_MIN_N", 5, 1, 1_000_000),
         Duration.ofMinutes(r.intValue("MINUTE_RETENTION_MINUTES", 6 * 60, 60, 7 * 24 * 60)),
         Duration.ofDays(r.intValue("QUARTER_RETENTION_DAYS", 8, 1, 400)),
         r.doubleValue("DEMO_RATE", 3.0, 0, 10_000),
-        "true".equalsIgnoreCase(r.string("BENCH_ENDPOINTS", "false")));
+        "true".equalsIgnoreCase(r.string("BENCH_ENDPOINTS", "false")),
+        r.intValue("METRICS_MAX_TOUCHPOINTS", 100, 1, 10_000),
+        r.choice("LOG_FORMAT", "text", List.of("text", "json")),
+        "true".equalsIgnoreCase(r.string("LOG_REQUESTS", "false")));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", errors));
     }
@@ -86,6 +94,13 @@ public record Config(
     String string(String name, String fallback) {
       String v = env.get(name);
       return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    String choice(String name, String fallback, List<String> allowed) {
+      String v = string(name, fallback).toLowerCase(java.util.Locale.ROOT);
+      if (allowed.contains(v)) return v;
+      errors.add(name + " must be one of " + String.join(", ", allowed) + ", got " + v);
+      return fallback;
     }
 
     List<String> list(String name) {

@@ -3,6 +3,7 @@ package io.cxpulse.counters;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.config.Config;
+import io.cxpulse.metrics.LiveMetrics;
 import io.cxpulse.store.CounterStore;
 import io.cxpulse.support.CatalogRef;
 import io.cxpulse.support.Readiness;
@@ -43,6 +44,8 @@ public final class CountersVerticle extends VerticleBase {
   public static final String UNSUBSCRIBE = "live.unsubscribe";
   public static final String FRAMES = "live.frames";
   public static final String ALERTS = "live.alerts";
+  public static final String WRITER_STATUS = "counters.writer-status";
+  public static final String STATUS = "live.status";
   private static final Logger LOG = LoggerFactory.getLogger(CountersVerticle.class);
 
   private final Config config;
@@ -55,15 +58,19 @@ public final class CountersVerticle extends VerticleBase {
   private final Windows windows;
   private final Scorecards scorecards;
   private final LiveViews views;
+  private final LiveMetrics metrics;
   private Counters counters = new Counters();
   private PgSubscriber subscriber;
   private boolean started;
   private Future<Void> reloading;
+  private boolean writerOk = true;
+  private boolean reloadOk = true;
+  private LiveStatus status = new LiveStatus(false, null, null);
   private final List<Message<CounterDeltaBatch>> held = new ArrayList<>();
   private final List<Runnable> waiting = new ArrayList<>();
 
   public CountersVerticle(Config config, CounterStore store, CatalogRef catalog, Readiness readiness, Clock clock,
-      String nodeId, PgConnectOptions listenOptions) {
+      String nodeId, PgConnectOptions listenOptions, LiveMetrics metrics) {
     this.config = config;
     this.store = store;
     this.catalog = catalog;
@@ -71,6 +78,7 @@ public final class CountersVerticle extends VerticleBase {
     this.clock = clock;
     this.nodeId = nodeId;
     this.listenOptions = listenOptions;
+    this.metrics = metrics;
     this.windows = new Windows(config.minuteRetention(), config.quarterRetention());
     this.scorecards = new Scorecards(config.minN());
     this.views = new LiveViews(windows, scorecards);
@@ -83,7 +91,12 @@ public final class CountersVerticle extends VerticleBase {
     bus.<CounterQuery>localConsumer(QUERY, msg -> whenLoaded(() -> query(msg)));
     bus.<Object>localConsumer(RELOAD, msg -> reload().onComplete(ok -> msg.reply("reloaded"), err -> msg.fail(503, err.getMessage())));
     bus.<ViewKey>localConsumer(SUBSCRIBE, msg -> whenLoaded(() -> subscribe(msg)));
-    bus.<ViewKey>localConsumer(UNSUBSCRIBE, msg -> views.unsubscribe(msg.body()));
+    // In order with subscribe, which waits for a reload: otherwise a view could outlive its last subscriber.
+    bus.<ViewKey>localConsumer(UNSUBSCRIBE, msg -> whenLoaded(() -> views.unsubscribe(msg.body())));
+    bus.<Boolean>localConsumer(WRITER_STATUS, msg -> {
+      writerOk = msg.body();
+      publishStatus();
+    });
 
     // Listen before loading: a batch committed in between is then either in the snapshot or heard.
     subscriber = PgSubscriber.subscriber(vertx, listenOptions).reconnectPolicy(retries -> 1_000L);
@@ -99,6 +112,10 @@ public final class CountersVerticle extends VerticleBase {
       started = true;
       vertx.setPeriodic(config.liveTickMs(), id -> tick());
       vertx.setPeriodic(5 * 60_000L, id -> prune());
+      // Every few seconds, not per batch: the gauge serves simple panels, the exact NPS comes from counters.
+      vertx.setPeriodic(1, LiveMetrics.NPS_REFRESH_MS, id -> {
+        if (reloading == null) metrics.refreshNps(catalog.get(), counters, windows, clock.instant());
+      });
     });
   }
 
@@ -118,7 +135,9 @@ public final class CountersVerticle extends VerticleBase {
     long started = System.nanoTime();
     Promise<Void> done = Promise.promise();
     reloading = done.future();
-    store.load(clock.instant()).onComplete(ar -> {
+    store.load(clock.instant()).timeout(30, java.util.concurrent.TimeUnit.SECONDS).onComplete(ar -> {
+      boolean wasOk = reloadOk;
+      reloadOk = ar.succeeded();
       if (ar.succeeded()) {
         counters = ar.result().counters();
         int skipped = 0;
@@ -131,7 +150,7 @@ public final class CountersVerticle extends VerticleBase {
       } else {
         // Keep serving the last state; the held batches are committed, so they count.
         for (Message<CounterDeltaBatch> msg : held) counters.applyAll(msg.body().deltas());
-        LOG.warn("counter reload failed, retrying in 1 s: {}", ar.cause().getMessage());
+        if (wasOk) LOG.warn("counter reload failed, retrying every second: {}", ar.cause().getMessage());
         vertx.setTimer(1_000, id -> reload());
       }
       for (Message<CounterDeltaBatch> msg : held) msg.reply("applied");
@@ -142,6 +161,7 @@ public final class CountersVerticle extends VerticleBase {
       List<Runnable> run = new ArrayList<>(waiting);
       waiting.clear();
       run.forEach(Runnable::run);
+      publishStatus();
       if (ar.succeeded()) done.complete();
       else done.fail(ar.cause());
     });
@@ -209,11 +229,31 @@ public final class CountersVerticle extends VerticleBase {
     msg.reply(views.subscribe(msg.body(), tenant, counters, clock.instant()));
   }
 
+  /**
+   * Screens keep showing the last numbers while the database is away, and must say so: the
+   * status goes stale when this node cannot hear other nodes' batches, cannot write, or could
+   * not reload, and fresh again when all three work.
+   */
+  private void publishStatus() {
+    boolean listening = subscriber != null && subscriber.actualConnection() != null;
+    readiness.listening(listening);
+    String reason = !listening ? "database connection lost" : !writerOk ? "database not accepting writes"
+        : !reloadOk ? "counters could not be reloaded" : null;
+    boolean stale = reason != null;
+    if (stale != status.stale()) {
+      status = new LiveStatus(stale, reason, clock.instant().toString());
+      LOG.info(stale ? "live views stale: {}" : "live views fresh again{}", stale ? reason : "");
+      vertx.eventBus().publish(STATUS, status);
+    }
+  }
+
   private void tick() {
-    readiness.listening(subscriber.actualConnection() != null);
+    publishStatus();
     if (reloading != null) return;
+    long started = System.nanoTime();
     List<ViewFrame> frames = views.tick(catalog.get()::tenant, counters, clock.instant());
     if (!frames.isEmpty()) vertx.eventBus().publish(FRAMES, new TickFrames(frames));
+    metrics.tick(System.nanoTime() - started, frames.size());
   }
 
   private void prune() {

@@ -13,6 +13,7 @@ import io.cxpulse.ingest.WriteRequest;
 import io.cxpulse.ingest.WriteResult;
 import io.cxpulse.live.LiveEndpoint;
 import io.cxpulse.live.LiveSettings;
+import io.cxpulse.metrics.HttpObservability;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -59,6 +60,7 @@ public final class HttpVerticle extends VerticleBase {
     verifier = new CachingVerifier(new Tokens(vertx, ctx.keys(), ctx.config().jwtIssuer(), ctx.config().jwtAudience()),
         10_000, 60, () -> ctx.clock().instant().getEpochSecond());
     Router router = Router.router(vertx);
+    HttpObservability.install(vertx, router, ctx.metrics(), ctx.config().logRequests());
     router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "up").encode()));
     router.get("/health/ready").handler(this::ready);
 
@@ -67,9 +69,11 @@ public final class HttpVerticle extends VerticleBase {
         LiveSettings.of(ctx.config(), ctx.liveStats()));
     router.get("/api/v1/live").handler(rc -> live.handle(rc.request()));
     router.route("/api/*").handler(this::authenticate);
+    // The media type is checked before the body is read (a route of its own: Vert.x wants the
+    // body handler first on a route), so a form or multipart body is never decoded.
+    router.post("/api/v1/feedback").handler(this::requireContentType);
     router.post("/api/v1/feedback")
         .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
-        .handler(this::requireContentType)
         .handler(this::ingest);
     if (ctx.config().benchEndpoints()) {
       // The ceiling for bench/: the same HTTP, token check and body read as ingest, and nothing else.
@@ -81,12 +85,18 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
     router.get("/api/v1/catalog").handler(this::catalog);
     router.route("/api/*").handler(rc -> rc.fail(new ApiError(404, "not_found", "no such endpoint: " + rc.request().path())));
+    pages(router);
     router.route().failureHandler(this::failure);
+    // Requests no route takes (after path normalisation, e.g. "/api/../x") also answer in JSON.
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) router.errorHandler(status, this::failure);
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setPort(ctx.config().httpPort())
         .setCompressionSupported(true)
         .setMaxFormAttributeSize(8192)
+        // HTTP/1.1 (and WebSocket) only: cleartext HTTP/2 upgrades bring their own attack surface
+        // (stream resets, GOAWAY on a bad request) for no gain behind a TLS-terminating proxy.
+        .setHttp2ClearTextEnabled(false)
         // Clients only send small control messages; deflate costs memory per connection for
         // payloads that change every tick, so it stays off.
         .setMaxWebSocketFrameSize(16 * 1024)
@@ -99,10 +109,42 @@ public final class HttpVerticle extends VerticleBase {
     return server.requestHandler(router).listen();
   }
 
+  /** Stops accepting, lets requests in flight finish (their batches commit), closes sockets with 1001. */
   @Override
   public Future<?> stop() {
     if (live != null) live.shutdown();
-    return Future.succeededFuture();
+    return server == null ? Future.succeededFuture() : server.shutdown(15, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
+   * The pages in web/ (packaged under web/ in the jar): "/" is the manager console, "/wall" the
+   * wall screen, the rest ES modules and styles; library files from WebJars under /webjars/.
+   * Pages get a Content-Security-Policy with no inline script and no framing.
+   */
+  private void pages(Router router) {
+    router.route().handler(rc -> {
+      String path = rc.request().path();
+      if (!path.startsWith("/api/") && !path.startsWith("/health/") && !path.equals("/metrics")) {
+        rc.response()
+            .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                + "img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+            .putHeader("X-Content-Type-Options", "nosniff")
+            .putHeader("Referrer-Policy", "no-referrer")
+            .putHeader("X-Frame-Options", "DENY");
+      }
+      rc.next();
+    });
+    router.route("/").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+        .handler(rc -> rc.reroute("/index.html"));
+    router.route("/wall").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+        .handler(rc -> rc.reroute("/wall.html"));
+    router.route("/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars")
+        .setMaxAgeSeconds(86_400));
+    // Libraries from mvnpm (org.mvnpm:*, e.g. ECharts) sit under META-INF/resources/_static/<name>/<version>/.
+    router.route("/_static/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/_static")
+        .setMaxAgeSeconds(86_400));
+    router.route("/*").handler(io.vertx.ext.web.handler.StaticHandler.create("web").setMaxAgeSeconds(60)
+        .setIndexPage("index.html"));
   }
 
   private void ready(RoutingContext rc) {
@@ -275,6 +317,10 @@ public final class HttpVerticle extends VerticleBase {
     ApiError api;
     if (err instanceof ApiError a) {
       api = a;
+    } else if (err instanceof io.netty.handler.codec.DecoderException
+        || err instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.ErrorDataDecoderException
+        || err instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooLongFormFieldException) {
+      api = new ApiError(400, "invalid", "the request body cannot be decoded");
     } else if (err instanceof ReplyException re && re.failureCode() == FeedbackWriterVerticle.UNAVAILABLE) {
       api = ApiError.unavailable("cannot store feedback right now (" + re.getMessage() + "); retry with the same eventId", 1);
     } else if (err instanceof ReplyException re && re.failureCode() == 404) {

@@ -4,6 +4,7 @@ import io.cxpulse.auth.SigningKeys;
 import io.cxpulse.auth.Tokens;
 import io.cxpulse.config.Config;
 import io.cxpulse.live.LiveStats;
+import io.cxpulse.metrics.Metrics;
 import io.cxpulse.support.CatalogRef;
 import io.cxpulse.support.Readiness;
 import io.vertx.sqlclient.Pool;
@@ -11,4 +12,4 @@ import java.time.Clock;
 
 /** What every HTTP verticle shares: all thread-safe (immutable, volatile, or a Vert.x pool). */
 public record ServerContext(Config config, SigningKeys keys, Tokens tokens, CatalogRef catalog, Pool readPool, Readiness readiness,
-                            Clock clock, LiveStats liveStats) {}
+                            Clock clock, LiveStats liveStats, Metrics metrics) {}

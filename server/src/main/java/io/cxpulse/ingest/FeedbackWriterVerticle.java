@@ -6,6 +6,8 @@ import io.cxpulse.counters.CounterDeltas;
 import io.cxpulse.counters.CountersVerticle;
 import io.cxpulse.counters.DeltaNotifications;
 import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.metrics.BusinessMetrics;
+import io.cxpulse.metrics.Metrics;
 import io.cxpulse.store.FeedbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,28 +46,36 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   private final Pool pool;
   private final Clock clock;
   private final String nodeId;
+  private final Metrics metrics;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedItems;
   private boolean writing;
   private boolean countersSuspect;
+  private Future<Void> lastTransaction = Future.succeededFuture();
+  private boolean lastOk = true;
+  private int failedBatches;
+  private long lastFailureLog;
 
   /** @param pool a pool of size 1: one writer connection, reconnected by the pool when lost */
-  public FeedbackWriterVerticle(Config config, Pool pool, Clock clock, String nodeId) {
+  public FeedbackWriterVerticle(Config config, Pool pool, Clock clock, String nodeId, Metrics metrics) {
     this.config = config;
     this.pool = pool;
     this.clock = clock;
     this.nodeId = nodeId;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     vertx.eventBus().<WriteRequest>localConsumer(WRITE, this::enqueue);
+    metrics.ingest().queue(() -> queuedItems, config.ingestQueueLimit());
     return Future.succeededFuture();
   }
 
   private void enqueue(Message<WriteRequest> msg) {
     int size = msg.body().items().size();
     if (queuedItems + size > config.ingestQueueLimit() && queuedItems > 0) {
+      metrics.ingest().queueFull();
       msg.fail(UNAVAILABLE, "ingest queue full");
       return;
     }
@@ -84,10 +95,25 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     }
     queuedItems -= events;
     writing = true;
-    Future<Void> ready = countersSuspect ? reloadCounters() : Future.succeededFuture();
+    // After a failed batch, reload the counters only once that transaction has really ended: one
+    // that timed out may still commit when a paused database wakes up, and a reload taken before
+    // that would miss it for good.
+    Future<Void> ready = countersSuspect
+        ? lastTransaction.transform(ended -> reloadCounters())
+        : Future.succeededFuture();
     ready.transform(ok -> write(batch)).onComplete(ar -> {
-      writing = false;
-      flush();
+      if (failedBatches == 0) {
+        writing = false;
+        flush();
+      } else {
+        // The database is failing: try again after a pause that grows to 2 s, instead of
+        // spinning; requests keep queueing (bounded) and get 503 once the queue is full.
+        long pause = Math.min(2_000, 100L << Math.min(failedBatches - 1, 5));
+        vertx.setTimer(pause, id -> {
+          writing = false;
+          flush();
+        });
+      }
     });
   }
 
@@ -106,6 +132,8 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     }
     Map<String, WriteRequest> ownerOfRow = new HashMap<>();
     CounterDeltaBatch[] applied = new CounterDeltaBatch[1];
+    BusinessMetrics.Batch tally = metrics.business().newBatch();
+    long started = System.nanoTime();
     Future<Void> committed = pool.withTransaction(conn -> FeedbackStore.insertNew(conn, rows).compose(inserted -> {
       CounterDeltas d = new CounterDeltas(now, config.minuteRetention(), config.quarterRetention());
       List<DetractorAlert> alerts = new ArrayList<>();
@@ -114,6 +142,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
           String key = p.request().tenant() + '\u0000' + f.eventId();
           if (inserted.fresh().contains(key) && ownerOfRow.putIfAbsent(key, p.request()) == null) {
             d.add(p.request().tenant(), p.request().zone(), f);
+            tally.add(p.request().tenant(), f);
             if (f.nps() != null && f.nps() <= 6) alerts.add(alert(p.request(), f));
           }
         }
@@ -124,7 +153,17 @@ public final class FeedbackWriterVerticle extends VerticleBase {
       return FeedbackStore.addCounters(conn, d.asMap())
           .compose(v -> FeedbackStore.notify(conn, DeltaNotifications.CHANNEL, DeltaNotifications.encode(deltaBatch)));
     }));
-    return committed
+    lastTransaction = committed;
+    // Metrics count what committed, from the rows whose counter increments were computed above,
+    // even if the reply below times out.
+    committed.onSuccess(v -> {
+      tally.publish();
+      metrics.ingest().committed(rows.size(), System.nanoTime() - started);
+    });
+    // A database that hangs (paused, network partition) must not hold requests forever. If the
+    // transaction commits after this, the request was answered 503, its retry is a duplicate,
+    // and the counter reload below catches the counters up.
+    return committed.timeout(config.writeTimeoutMs(), TimeUnit.MILLISECONDS)
         .compose(v -> applied[0].deltas().isEmpty() ? Future.succeededFuture()
             : vertx.eventBus().request(CountersVerticle.APPLY, applied[0]).mapEmpty())
         .onSuccess(v -> {
@@ -135,14 +174,24 @@ public final class FeedbackWriterVerticle extends VerticleBase {
               if (ownerOfRow.get(key) == p.request() && ownerOfRow.remove(key) != null) accepted++;
             }
             p.message().reply(new WriteResult(accepted, p.request().items().size() - accepted));
+            metrics.ingest().duplicates(p.request().items().size() - accepted);
           }
+          if (failedBatches > 0) LOG.info("writes go through again after {} failed batches", failedBatches);
+          failedBatches = 0;
+          databaseOk(true);
         })
         .recover(err -> {
-          LOG.warn("batch of {} responses not committed: {}", rows.size(), err.getMessage());
+          if (failedBatches++ == 0 || System.currentTimeMillis() - lastFailureLog > 10_000) {
+            lastFailureLog = System.currentTimeMillis();
+            LOG.warn("batch of {} responses not committed ({} failed batches in a row): {}", rows.size(), failedBatches,
+                err.getMessage());
+          }
           for (Pending p : batch) p.message().fail(UNAVAILABLE, "database unavailable");
+          metrics.ingest().failedBatch();
           // The COMMIT may have reached the server even though its answer did not reach us: the
           // counters in memory may then be behind the table. Reload them before the next batch.
           countersSuspect = true;
+          databaseOk(false);
           return Future.succeededFuture();
         })
         .mapEmpty();
@@ -153,10 +202,38 @@ public final class FeedbackWriterVerticle extends VerticleBase {
         DetractorAlert.cut(f.comment()), f.contactConsent(), f.occurredAt().atZone(request.zone()).toOffsetDateTime().toString());
   }
 
+  /** Tells the counters verticle (and so the screens) whether writes are going through. */
+  private void databaseOk(boolean ok) {
+    if (ok != lastOk) {
+      lastOk = ok;
+      vertx.eventBus().send(CountersVerticle.WRITER_STATUS, ok);
+    }
+  }
+
+  /**
+   * Graceful stop: the HTTP servers stopped taking requests before this verticle is undeployed;
+   * what is queued or in flight is still committed and answered.
+   */
+  @Override
+  public Future<?> stop() {
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + config.writeTimeoutMs() * 2L;
+    vertx.setPeriodic(1, 20, id -> {
+      if ((!writing && queue.isEmpty()) || System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(id);
+        if (!queue.isEmpty()) LOG.warn("stopping with {} requests not written (answered 503)", queue.size());
+        for (Pending p : queue) p.message().fail(UNAVAILABLE, "server shutting down");
+        queue.clear();
+        drained.complete();
+      }
+    });
+    return drained.future();
+  }
+
   private Future<Void> reloadCounters() {
     return vertx.eventBus().request(CountersVerticle.RELOAD, "after a failed batch")
         .<Void>mapEmpty()
         .onSuccess(v -> countersSuspect = false)
-        .onFailure(err -> LOG.warn("counter reload after a failed batch failed: {}", err.getMessage()));
+        .onFailure(err -> LOG.debug("counter reload after a failed batch failed: {}", err.getMessage()));
   }
 }

@@ -16,6 +16,7 @@ final class LiveConnection {
   Principal principal;
   boolean authenticating;
   long lastHeard;
+  long lastSent;
   long fullSince;
 
   static final class Subscription {
@@ -49,6 +50,7 @@ final class LiveConnection {
     String prefix = "{\"type\":\"" + type + "\",\"id\":" + sub.idJson + ",\"seq\":" + sub.seq + ",\"data\":";
     ws.writeFrame(WebSocketFrame.textFrame(prefix, false));
     ws.writeFrame(WebSocketFrame.continuationFrame(sharedPayload, true));
+    lastSent = System.currentTimeMillis();
   }
 
   boolean watches(String touchpoint) {

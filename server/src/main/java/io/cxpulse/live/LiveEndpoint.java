@@ -6,6 +6,7 @@ import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.AlertBatch;
 import io.cxpulse.counters.CountersVerticle;
 import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.counters.LiveStatus;
 import io.cxpulse.counters.TickFrames;
 import io.cxpulse.counters.ViewFrame;
 import io.cxpulse.counters.ViewKey;
@@ -51,6 +52,7 @@ public final class LiveEndpoint {
   private final Set<LiveConnection> connections = new HashSet<>();
   private final Map<ViewKey, Set<LiveConnection.Subscription>> byView = new HashMap<>();
   private final Map<ViewKey, Buffer> latest = new HashMap<>();
+  private LiveStatus status = new LiveStatus(false, null, null);
 
   public LiveEndpoint(Vertx vertx, TokenVerifier tokens, CatalogRef catalog, List<String> allowedOrigins, LiveSettings settings) {
     this.vertx = vertx;
@@ -60,6 +62,7 @@ public final class LiveEndpoint {
     this.settings = settings;
     vertx.eventBus().<TickFrames>localConsumer(CountersVerticle.FRAMES, msg -> frames(msg.body()));
     vertx.eventBus().<AlertBatch>localConsumer(CountersVerticle.ALERTS, msg -> alerts(msg.body()));
+    vertx.eventBus().<LiveStatus>localConsumer(CountersVerticle.STATUS, msg -> status(msg.body()));
     vertx.setPeriodic(settings.pingIntervalMs(), id -> keepAlive());
   }
 
@@ -69,7 +72,18 @@ public final class LiveEndpoint {
           .end(new JsonObject().put("error", "forbidden").put("message", "origin not allowed").encode());
       return;
     }
-    request.toWebSocket().onSuccess(this::accept).onFailure(err -> LOG.debug("upgrade failed: {}", err.getMessage()));
+    if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+      request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("error", "invalid").put("message", "this endpoint speaks WebSocket only").encode());
+      return;
+    }
+    request.toWebSocket().onSuccess(this::accept).onFailure(err -> {
+      // Not a WebSocket handshake (a plain GET, a bad version): answer instead of hanging.
+      if (!request.response().ended() && !request.response().headWritten()) {
+        request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", "invalid").put("message", "this endpoint speaks WebSocket only").encode());
+      }
+    });
   }
 
   /** Browsers always send Origin; it must be configured, or be this server itself. Non-browser clients send none. */
@@ -92,6 +106,7 @@ public final class LiveEndpoint {
     }));
     conn.lastHeard = System.currentTimeMillis();
     connections.add(conn);
+    settings.stats().opened();
     ws.textMessageHandler(text -> onMessage(conn, text));
     ws.binaryMessageHandler(b -> ws.close((short) 1003, "text messages only"));
     ws.exceptionHandler(err -> LOG.debug("websocket error: {}", err.getMessage()));
@@ -143,11 +158,13 @@ public final class LiveEndpoint {
         return;
       }
       conn.principal = p;
+      settings.stats().authenticated(p.tenant());
       JsonArray visible = new JsonArray();
       tenant.touchpoints().stream().filter(tp -> p.mayAccess(tp.code())).forEach(tp -> visible.add(tp.code()));
       conn.ws.writeTextMessage(new JsonObject().put("type", "ready").put("tenant", p.tenant())
           .put("touchpoints", visible).put("tickMs", settings.tickMs()).put("pingIntervalMs", settings.pingIntervalMs())
-          .encode());
+          .put("stale", status.stale()).encode());
+      if (status.stale()) conn.ws.writeTextMessage(status.toJson().encode());
     });
   }
 
@@ -197,6 +214,7 @@ public final class LiveEndpoint {
     unsubscribe(conn, id, false);
     LiveConnection.Subscription sub = new LiveConnection.Subscription(conn, id, new ViewKey(p.tenant(), window, touchpoints));
     conn.subscriptions.put(id, sub);
+    settings.stats().subscribed(p.tenant());
     byView.computeIfAbsent(sub.key, k -> new HashSet<>()).add(sub);
     vertx.eventBus().<ViewFrame>request(CountersVerticle.SUBSCRIBE, sub.key).onComplete(ar -> {
       if (conn.subscriptions.get(id) != sub || conn.ws.isClosed()) return;
@@ -217,6 +235,7 @@ public final class LiveEndpoint {
       if (explicit) error(conn, id, "invalid", "no subscription with this id");
       return;
     }
+    settings.stats().unsubscribed(sub.key.tenant());
     Set<LiveConnection.Subscription> subs = byView.get(sub.key);
     if (subs != null) {
       subs.remove(sub);
@@ -230,6 +249,7 @@ public final class LiveEndpoint {
 
   private void closed(LiveConnection conn) {
     connections.remove(conn);
+    settings.stats().closed(conn.principal == null ? null : conn.principal.tenant());
     vertx.cancelTimer(conn.authTimer);
     for (String id : new ArrayList<>(conn.subscriptions.keySet())) unsubscribe(conn, id, false);
   }
@@ -278,12 +298,29 @@ public final class LiveEndpoint {
   }
 
   private void alerts(AlertBatch batch) {
+    List<String> encoded = new ArrayList<>(batch.alerts().size());
+    for (DetractorAlert alert : batch.alerts()) encoded.add(alert.toJson().encode());
     for (LiveConnection conn : connections) {
-      if (conn.principal == null || conn.ws.isClosed() || conn.ws.writeQueueFull()) continue;
-      for (DetractorAlert alert : batch.alerts()) {
-        if (!alert.tenant().equals(conn.principal.tenant()) || !conn.principal.mayAccess(alert.touchpoint())) continue;
-        if (conn.watches(alert.touchpoint())) conn.ws.writeTextMessage(alert.toJson().encode());
+      if (conn.principal == null || conn.ws.isClosed()) continue;
+      for (int i = 0; i < encoded.size(); i++) {
+        DetractorAlert alert = batch.alerts().get(i);
+        if (!alert.tenant().equals(conn.principal.tenant()) || !conn.principal.mayAccess(alert.touchpoint())
+            || !conn.watches(alert.touchpoint())) continue;
+        if (conn.ws.writeQueueFull()) {
+          settings.stats().alertDropped();
+        } else {
+          conn.ws.writeTextMessage(encoded.get(i));
+          settings.stats().sent(encoded.get(i).length());
+        }
       }
+    }
+  }
+
+  private void status(LiveStatus next) {
+    status = next;
+    String message = next.toJson().encode();
+    for (LiveConnection conn : connections) {
+      if (conn.principal != null && !conn.ws.isClosed() && !conn.ws.writeQueueFull()) conn.ws.writeTextMessage(message);
     }
   }
 
@@ -298,8 +335,9 @@ public final class LiveEndpoint {
       } else if (now - conn.lastHeard > settings.idleTimeoutMs()) {
         settings.stats().dropped();
         conn.ws.close((short) 4408, "no pong");
-      } else if (conn.principal != null && !conn.ws.writeQueueFull()) {
+      } else if (conn.principal != null && !conn.ws.writeQueueFull() && now - conn.lastSent >= settings.pingIntervalMs()) {
         conn.ws.writeTextMessage("{\"type\":\"ping\"}");
+        conn.lastSent = now;
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.cxpulse.live;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counts of what the live endpoints sent, summed over all HTTP verticles (for metrics and benchmarks). */
@@ -8,6 +10,10 @@ public final class LiveStats {
   private final LongAdder bytes = new LongAdder();
   private final LongAdder deferred = new LongAdder();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder alertsDropped = new LongAdder();
+  private final LongAdder connections = new LongAdder();
+  private final Map<String, LongAdder> clients = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> subscriptions = new ConcurrentHashMap<>();
 
   void sent(int payloadBytes) {
     messages.increment();
@@ -16,9 +22,31 @@ public final class LiveStats {
 
   void deferred() { deferred.increment(); }
   void dropped() { dropped.increment(); }
+  void alertDropped() { alertsDropped.increment(); }
+  void opened() { connections.increment(); }
+  /** @param tenant the tenant of an authenticated connection, or null */
+  void closed(String tenant) {
+    connections.decrement();
+    if (tenant != null) clients.computeIfAbsent(tenant, t -> new LongAdder()).decrement();
+  }
+  void authenticated(String tenant) { clients.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
+  void subscribed(String tenant) { subscriptions.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
+  void unsubscribed(String tenant) { subscriptions.computeIfAbsent(tenant, t -> new LongAdder()).decrement(); }
 
   public long messages() { return messages.sum(); }
   public long payloadBytes() { return bytes.sum(); }
   public long deferredUpdates() { return deferred.sum(); }
   public long droppedClients() { return dropped.sum(); }
+  /** Alerts not written because the client's queue was full (a slow screen misses them, it is not backlogged). */
+  public long droppedAlerts() { return alertsDropped.sum(); }
+  /** Open live WebSockets, authenticated or not. */
+  public long connections() { return connections.sum(); }
+  /** Authenticated live clients of a tenant. */
+  public long clients(String tenant) { return sum(clients, tenant); }
+  public long subscriptions(String tenant) { return sum(subscriptions, tenant); }
+
+  private static long sum(Map<String, LongAdder> counts, String tenant) {
+    LongAdder a = counts.get(tenant);
+    return a == null ? 0 : a.sum();
+  }
 }
