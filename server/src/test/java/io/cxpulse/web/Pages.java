@@ -1,0 +1,84 @@
+package io.cxpulse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxpulse.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.http.HttpResponse;
+import java.util.Locale;
+
+/** What the pages print for a number (web/js/format.js), and test data for the "acme" tenant. */
+final class Pages {
+  private Pages() {}
+
+  static String score(Double x) {
+    if (x == null) return "—";
+    long r = Math.round(x);
+    return r < 0 ? "−" + (-r) : String.valueOf(r);
+  }
+
+  static String moe(Double x) {
+    return x == null ? "" : "±" + Math.round(x);
+  }
+
+  static String n(long count) {
+    return "n=" + String.format(Locale.US, "%,d", count);
+  }
+
+  /** JavaScript's toFixed(0) on a double: the exact value, half up. */
+  static String pct(Double x) {
+    return x == null ? "—" : new BigDecimal(x).setScale(0, RoundingMode.HALF_UP).toPlainString() + "%";
+  }
+
+  static JsonObject scorecards(TestServer server, String token, String query) {
+    HttpResponse<String> r = server.get("/api/v1/scorecards?" + query, token);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  static JsonObject touchpoint(JsonObject scorecards, String code) {
+    for (Object o : scorecards.getJsonArray("touchpoints")) {
+      JsonObject tp = (JsonObject) o;
+      if (tp.getString("touchpoint").equals(code)) return tp;
+    }
+    throw new AssertionError("no touchpoint " + code + " in " + scorecards);
+  }
+
+  static void post(TestServer server, String ingestToken, Object body) {
+    String json = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
+    HttpResponse<String> r = server.postJson("/api/v1/feedback", ingestToken, json);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  /**
+   * hotline: 40 responses (enough for a confident score, with CSAT, RATER and reasons);
+   * store: 12 (below the minimum n of 30: low confidence); app: none ("—").
+   */
+  static void seedAcme(TestServer server) {
+    String ingest = server.ingestToken("acme");
+    int[] hotline = {10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 9, 9, 9, 9, 9,
+        8, 8, 8, 8, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 3, 3, 3, 3, 0, 0};
+    String[][] reasons = {{"speed"}, {"attitude"}, {"speed", "price"}, {"quality"}, {"attitude", "quality"}};
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < hotline.length; i++) {
+      int s = hotline[i];
+      JsonObject r = new JsonObject().put("eventId", "seed-h-" + i).put("touchpoint", "hotline").put("nps", s)
+          .put("csat", Math.max(1, Math.min(5, s / 2)))
+          .put("reasons", new JsonArray(java.util.List.of((Object[]) reasons[i % reasons.length])));
+      if (i % 2 == 0) {
+        r.put("rater", new JsonObject().put("reliability", 1 + i % 5).put("assurance", 1 + (i + 1) % 5)
+            .put("tangibles", 4).put("empathy", 1 + (i + 2) % 5).put("responsiveness", 3));
+      }
+      batch.add(r);
+    }
+    int[] store = {10, 9, 9, 8, 7, 6, 10, 10, 4, 9, 8, 2};
+    for (int i = 0; i < store.length; i++) {
+      batch.add(new JsonObject().put("eventId", "seed-s-" + i).put("touchpoint", "store").put("nps", store[i])
+          .put("reasons", new JsonArray().add(i % 2 == 0 ? "price" : "speed")));
+    }
+    post(server, ingest, batch);
+  }
+}

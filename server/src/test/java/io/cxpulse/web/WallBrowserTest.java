@@ -1,0 +1,192 @@
+package io.cxpulse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxpulse.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.NoAlertPresentException;
+
+/** The wall screen (/wall) in real headless Chromium against a real server and PostgreSQL. */
+class WallBrowserTest {
+  static final int TICK_MS = 200;
+  static TestServer server;
+  static String viewer;
+  static String ingest;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(Map.of("LIVE_TICK_MS", String.valueOf(TICK_MS)));
+    viewer = server.viewerToken("acme");
+    ingest = server.ingestToken("acme");
+    Pages.seedAcme(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) server.close();
+  }
+
+  private static String wallUrl(int port, String query) {
+    return "http://localhost:" + port + "/wall?" + query + "#token=" + viewer;
+  }
+
+  static String text(Browser b, String selector) {
+    return (String) b.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", selector);
+  }
+
+  static String tile(Browser b, String tp, String part) {
+    return text(b, ".tile[data-tp='" + tp + "'] " + part);
+  }
+
+  static void awaitLive(Browser b) {
+    b.await(Duration.ofSeconds(20), "the wall shows live data",
+        d -> "open".equals(b.js("return document.body.dataset.conn")) && tile(b, "hotline", ".nps-n") != null
+            && !"—".equals(text(b, "#as-of")));
+  }
+
+  @Test
+  void wallShowsTheNumbersTheRestApiReturns() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get(wallUrl(server.server().port(), "pages=grid&window=today"));
+      awaitLive(b);
+      // The token went from the fragment to local storage; the address bar no longer shows it.
+      assertThat(b.driver.getCurrentUrl()).doesNotContain("token=");
+      assertThat(b.js("return localStorage.getItem('cxpulse.wall.token')")).isEqualTo(viewer);
+
+      b.await(Duration.ofSeconds(5), "tiles equal GET /api/v1/scorecards", d -> {
+        JsonObject rest = Pages.scorecards(server, viewer, "window=today");
+        for (String code : new String[] {"hotline", "store", "app"}) {
+          JsonObject nps = Pages.touchpoint(rest, code).getJsonObject("nps");
+          if (!Pages.score(nps.getDouble("score")).equals(tile(b, code, ".nps-score"))) return false;
+          if (!Pages.n(nps.getLong("n")).equals(tile(b, code, ".nps-n"))) return false;
+          if (nps.getLong("n") > 0 && !Pages.moe(nps.getDouble("moe")).equals(tile(b, code, ".nps-moe"))) return false;
+        }
+        JsonObject overall = rest.getJsonObject("overall");
+        return Pages.score(overall.getJsonObject("nps").getDouble("score")).equals(text(b, "#kpi-nps .kpi-main"))
+            && Pages.moe(overall.getJsonObject("nps").getDouble("moe")).equals(text(b, "#kpi-nps .kpi-moe"))
+            && Pages.n(overall.getJsonObject("nps").getLong("n")).equals(text(b, "#kpi-nps .kpi-n"))
+            && Pages.pct(overall.getJsonObject("csat").getDouble("top2")).equals(text(b, "#kpi-csat .kpi-main"))
+            && Pages.score(overall.getJsonObject("rater").getDouble("index")).equals(text(b, "#kpi-rater .kpi-main"));
+      });
+
+      // n = 0 is "—", never 0; a score below the minimum n is marked low-confidence.
+      assertThat(tile(b, "app", ".nps-score")).isEqualTo("—");
+      assertThat(b.js("return document.querySelector(\".tile[data-tp='app']\").classList.contains('no-data')")).isEqualTo(true);
+      assertThat(b.js("return document.querySelector(\".tile[data-tp='store']\").classList.contains('low-conf')")).isEqualTo(true);
+      assertThat(b.js("return !document.querySelector(\".tile[data-tp='store'] .low-n\").hidden")).isEqualTo(true);
+      assertThat(b.js("return document.querySelector(\".tile[data-tp='hotline']\").classList.contains('low-conf')")).isEqualTo(false);
+      // The hotline's target is 40: its tile says where it stands, in words as well as colour.
+      assertThat(tile(b, "hotline", ".tile-target")).startsWith("target 40 · ");
+      assertNoScrollbars(b);
+    }
+  }
+
+  @Test
+  void postedResponseChangesTheTileWithinTwoTicks() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get(wallUrl(server.server().port(), "pages=grid&window=today"));
+      awaitLive(b);
+      for (int round = 0; round < 3; round++) {
+        JsonObject before = Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "hotline").getJsonObject("nps");
+        b.await(Duration.ofSeconds(5), "tile settled", d -> Pages.n(before.getLong("n")).equals(tile(b, "hotline", ".nps-n")));
+        Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", round % 2 == 0 ? 10 : 1));
+        long acked = System.currentTimeMillis();
+        String expected = Pages.n(before.getLong("n") + 1);
+        b.await(Duration.ofSeconds(5), "tile shows the new n", d -> expected.equals(tile(b, "hotline", ".nps-n")));
+        long changedAt = Long.parseLong((String) b.js("return document.querySelector(\".tile[data-tp='hotline']\").dataset.changedAt"));
+        System.out.printf("tile changed %d ms after the POST was acknowledged (tick %d ms)%n", changedAt - acked, TICK_MS);
+        assertThat(changedAt - acked).as("ms from the 200 to the changed tile").isLessThanOrEqualTo(2L * TICK_MS);
+        assertThat(b.js("return document.querySelector(\".tile[data-tp='hotline']\").classList.contains('changed')")).isEqualTo(true);
+        JsonObject after = Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "hotline").getJsonObject("nps");
+        assertThat(tile(b, "hotline", ".nps-score")).isEqualTo(Pages.score(after.getDouble("score")));
+        assertThat(tile(b, "hotline", ".nps-moe")).isEqualTo(Pages.moe(after.getDouble("moe")));
+      }
+    }
+  }
+
+  @Test
+  void aDeadConnectionShowsTheStaleBannerAndRecovers() throws Exception {
+    try (FlakyProxy proxy = new FlakyProxy(server.server().port()); Browser b = Browser.open(1920, 1080)) {
+      // Ping every second; stale after 3 s of silence; give up on the socket after 6 s.
+      b.driver.get(wallUrl(proxy.port(), "pages=grid&window=today&ping=1&stale=3&dead=6"));
+      awaitLive(b);
+      assertThat(b.js("return document.getElementById('stale-banner').hidden")).isEqualTo(true);
+      String shownBefore = tile(b, "hotline", ".nps-n");
+
+      proxy.blackhole(); // the network stops answering; no close reaches either side
+      b.await(Duration.ofSeconds(10), "the stale banner", d -> Boolean.FALSE.equals(b.js("return document.getElementById('stale-banner').hidden")));
+      assertThat(text(b, "#stale-detail")).contains("last confirmed");
+      assertThat(tile(b, "hotline", ".nps-n")).as("the last numbers stay on screen").isEqualTo(shownBefore);
+      Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", 9));
+      b.await(Duration.ofSeconds(15), "the client gives up on the dead socket",
+          d -> !"open".equals(b.js("return document.body.dataset.conn")));
+      assertThat(b.js("return document.getElementById('stale-banner').hidden")).as("still stale while reconnecting").isEqualTo(false);
+      b.screenshot("wall-stale-1080p");
+
+      proxy.restore();
+      String expected = Pages.n(Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "hotline").getJsonObject("nps").getLong("n"));
+      b.await(Duration.ofSeconds(30), "reconnected, resubscribed, and the snapshot replaced the old numbers",
+          d -> "open".equals(b.js("return document.body.dataset.conn"))
+              && Boolean.TRUE.equals(b.js("return document.getElementById('stale-banner').hidden"))
+              && expected.equals(tile(b, "hotline", ".nps-n")));
+      assertThat(((Number) b.js("return window.cxpulseWall.client.connects")).intValue()).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void aServerRestartIsFollowedByReconnectAndResubscribe() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get(wallUrl(server.server().port(), "pages=grid&window=today"));
+      awaitLive(b);
+      server.restart(); // closes the socket with 1001 and comes back on the same port and database
+      b.await(Duration.ofSeconds(30), "reconnected",
+          d -> ((Number) b.js("return window.cxpulseWall.client.connects")).intValue() >= 2
+              && "open".equals(b.js("return document.body.dataset.conn")));
+      long n = Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "store").getJsonObject("nps").getLong("n");
+      Pages.post(server, ingest, new JsonObject().put("touchpoint", "store").put("nps", 10));
+      b.await(Duration.ofSeconds(5), "updates flow on the new connection", d -> Pages.n(n + 1).equals(tile(b, "store", ".nps-n")));
+      assertThat(b.js("return document.getElementById('stale-banner').hidden")).isEqualTo(true);
+    }
+  }
+
+  @Test
+  void aCommentIsShownAsTextNeverAsMarkup() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get(wallUrl(server.server().port(), "pages=alerts&window=today"));
+      awaitLive(b);
+      String comment = "<script>alert(1)</script><img src=x onerror=\"window.__xss=1\"> 太慢了";
+      Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", 2)
+          .put("reasons", new io.vertx.core.json.JsonArray().add("speed")).put("comment", comment).put("contactConsent", true));
+      b.await(Duration.ofSeconds(10), "the alert", d -> text(b, "#alert-list .alert-comment") != null
+          && text(b, "#alert-list .alert-comment").contains("<script>alert(1)</script>"));
+      assertThat(text(b, "#alert-list .alert-comment")).isEqualTo("“" + comment + "”");
+      assertThat(text(b, "#alert-list .alert-meta")).contains("Hotline").contains("Speed").contains("agreed to a call back");
+      assertThat(b.js("return document.querySelectorAll('#alert-list script, #alert-list img').length")).isEqualTo(0L);
+      assertThat(b.js("return window.__xss === undefined")).isEqualTo(true);
+      assertThatThrownBy(() -> b.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+      assertNoScrollbars(b);
+    }
+  }
+
+  @Test
+  void withoutATokenTheWallSaysHowToGetOneAndShowsNoLoginForm() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get("http://localhost:" + server.server().port() + "/wall");
+      b.await(Duration.ofSeconds(10), "the notice", d -> text(b, ".notice-title") != null
+          && text(b, ".notice-title").contains("no device token"));
+      assertThat(b.js("return document.querySelectorAll('input, textarea, form').length")).isEqualTo(0L);
+    }
+  }
+
+  static void assertNoScrollbars(Browser b) {
+    Map<String, Object> o = b.overflow();
+    assertThat(((Number) o.get("sw")).intValue()).as("scroll width %s", o).isLessThanOrEqualTo(((Number) o.get("w")).intValue());
+    assertThat(((Number) o.get("sh")).intValue()).as("scroll height %s", o).isLessThanOrEqualTo(((Number) o.get("h")).intValue());
+  }
+}

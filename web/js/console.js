@@ -1,0 +1,535 @@
+// The manager console (/): sign in with a token, a live scorecard with a window selector and a
+// comparison with the previous period, a drill-down per touchpoint (histogram, RATER bars, the
+// reason quadrant), the reasons page, live detractor alerts. Views update through the live
+// WebSocket (the same client as the wall), never by polling. Panels whose server endpoints do
+// not exist yet say which endpoint they wait for; they never show invented numbers.
+import { LiveClient } from './live-client.js';
+import { api } from './api.js';
+import { takeToken, parsePastedToken, store, forget, claims } from './token.js';
+import { h, fill, setText, $, $$ } from './dom.js';
+import { t as tr, tpName, reasonLabel, stageLabel, normLang, WINDOWS } from './i18n.js';
+import * as fmt from './format.js';
+import { rag, npsZ, npsInterval } from './stats.js';
+import { sparkline, quadrantChart, histogramChart, raterChart, COLORS } from './charts.js';
+
+const TOKEN_KEY = 'cxpulse.console.token';
+const LANG_KEY = 'cxpulse.console.lang';
+const WINDOW_KEY = 'cxpulse.console.window';
+const SUB = 'console';
+
+const params = new URLSearchParams(location.search);
+const prefs = {
+  lang: normLang(params.get('lang') || localStorage.getItem(LANG_KEY) || navigator.language),
+  window: WINDOWS.includes(localStorage.getItem(WINDOW_KEY)) ? localStorage.getItem(WINDOW_KEY) : '7d',
+};
+const t = (key, vars) => tr(key, vars, prefs.lang);
+
+const state = {
+  token: null, http: null, client: null, catalog: null,
+  data: null, prev: null, prevKey: null,
+  history: new Map(), alerts: [], openedAt: Date.now(),
+  reasons: new Map(), // scope key -> {data, at, n}
+  selectedReason: null,
+  view: null, // the current view object: {name, update()}
+};
+
+document.documentElement.lang = prefs.lang === 'zh' ? 'zh-CN' : 'en';
+boot();
+
+async function boot() {
+  const token = takeToken(TOKEN_KEY);
+  if (!token) return signIn();
+  try {
+    state.http = api(token);
+    state.catalog = await state.http.get('/api/v1/catalog');
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) { forget(TOKEN_KEY); return signIn(t('signInRejected')); }
+    return signIn(t('signInFailed', { msg: e.message }));
+  }
+  state.token = token;
+  start();
+}
+
+// ---- sign in --------------------------------------------------------------------------------
+
+function signIn(error) {
+  const input = h('textarea', { id: 'token-input', rows: '5', spellcheck: 'false', autocomplete: 'off',
+    placeholder: 'eyJ…  or  http://localhost:8080/#token=eyJ…' });
+  const err = h('div', { class: 'signin-error', id: 'signin-error', role: 'alert' }, error || '');
+  const form = h('form', { class: 'signin', id: 'signin', on: { submit: async (e) => {
+    e.preventDefault();
+    const token = parsePastedToken(input.value);
+    if (!token) { setText(err, t('signInBad')); return; }
+    try {
+      state.http = api(token);
+      state.catalog = await state.http.get('/api/v1/catalog');
+    } catch (ex) {
+      setText(err, ex.status === 401 || ex.status === 403 ? t('signInRejected') : t('signInFailed', { msg: ex.message }));
+      return;
+    }
+    store(TOKEN_KEY, token);
+    state.token = token;
+    start();
+  } } },
+  h('h1', null, t('signInTitle')),
+  h('p', { class: 'muted' }, t('signInHelp')),
+  input,
+  h('button', { type: 'submit', id: 'signin-submit' }, t('signIn')),
+  err);
+  fill($('#app'), h('div', { class: 'signin-wrap' }, form));
+  document.body.dataset.view = 'signin';
+  input.focus();
+}
+
+function signOut() {
+  forget(TOKEN_KEY);
+  if (state.client) state.client.stop();
+  location.hash = '';
+  location.reload();
+}
+
+// ---- shell ----------------------------------------------------------------------------------
+
+function start() {
+  const c = claims(state.token) || {};
+  const windowSelect = h('select', { id: 'window-select', 'aria-label': t('window'), on: { change: (e) => setWindow(e.target.value) } },
+    WINDOWS.map((w) => h('option', { value: w, selected: w === prefs.window }, t('win_' + w))));
+  const langSelect = h('select', { id: 'lang-select', 'aria-label': t('language'), on: { change: (e) => {
+    localStorage.setItem(LANG_KEY, e.target.value);
+    location.reload();
+  } } }, h('option', { value: 'en', selected: prefs.lang === 'en' }, 'English'), h('option', { value: 'zh', selected: prefs.lang === 'zh' }, '中文'));
+  fill($('#app'),
+    h('header', { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'logo' }, 'cxpulse'), h('span', { class: 'tenant' }, state.catalog.name || state.catalog.tenant)),
+      h('nav', { class: 'nav' }, ['grid', 'reasons', 'alerts', 'value'].map((v) =>
+        h('a', { href: v === 'grid' ? '#/' : '#/' + v, dataset: { nav: v } }, t('nav_' + v)))),
+      h('div', { class: 'controls' },
+        h('label', null, t('window'), ' ', windowSelect),
+        langSelect,
+        h('span', { class: 'conn', id: 'conn' }, h('span', { class: 'dot' }), h('span', { id: 'conn-text' }, t('conn_connecting'))),
+        h('span', { class: 'asof' }, t('dataAsOf'), ' ', h('b', { id: 'as-of' }, fmt.DASH)),
+        h('span', { class: 'who muted', title: (c.roles || []).join(', ') }, c.sub || ''),
+        h('button', { class: 'link', id: 'sign-out', on: { click: signOut } }, t('signOut')))),
+    h('div', { id: 'stale-banner', class: 'stale-banner', hidden: true, role: 'alert' },
+      h('span', { class: 'stale-title' }, '⚠ ', t('staleTitle')), ' ', h('span', { id: 'stale-detail' })),
+    h('main', { id: 'view', class: 'view' }));
+
+  state.client = new LiveClient({ token: state.token });
+  state.client.subscribe(SUB, { window: prefs.window });
+  state.client.addEventListener('data', (e) => { if (e.detail.id === SUB) onData(e.detail.data); });
+  state.client.addEventListener('alert', (e) => onAlert(e.detail));
+  state.client.addEventListener('health', (e) => renderHealth(e.detail));
+  state.client.addEventListener('denied', () => { forget(TOKEN_KEY); renderHealth(state.client.health()); });
+  state.client.start();
+  setInterval(() => renderHealth(state.client.health()), 1000);
+  window.addEventListener('hashchange', route);
+  route();
+  window.cxpulseConsole = { state, prefs };
+}
+
+function setWindow(w) {
+  prefs.window = w;
+  localStorage.setItem(WINDOW_KEY, w);
+  state.data = null;
+  state.prev = null;
+  state.prevKey = null;
+  state.reasons.clear();
+  state.history.clear();
+  state.client.subscribe(SUB, { window: w }); // same id: replaces the view; a snapshot follows
+  route();
+}
+
+function route() {
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const parts = hash.split('/').filter(Boolean);
+  let view;
+  if (parts[0] === 'tp' && parts[1]) view = drillView(decodeURIComponent(parts[1]));
+  else if (parts[0] === 'reasons') view = reasonsView();
+  else if (parts[0] === 'alerts') view = alertsView();
+  else if (parts[0] === 'value') view = valueView();
+  else view = gridView();
+  state.view = view;
+  document.body.dataset.view = view.name;
+  for (const a of $$('.nav a')) a.classList.toggle('on', a.dataset.nav === view.nav);
+  fill($('#view'), view.el);
+  view.update();
+}
+
+// ---- data -----------------------------------------------------------------------------------
+
+function onData(data) {
+  state.data = data;
+  const now = Date.now();
+  for (const tp of [...data.touchpoints, { touchpoint: '*', nps: data.overall.nps }]) {
+    const hist = state.history.get(tp.touchpoint) || [];
+    if (tp.nps.score != null) {
+      const last = hist[hist.length - 1];
+      if (!last || last.v !== tp.nps.score || now - last.t > 60_000) hist.push({ t: now, v: tp.nps.score });
+      if (hist.length > 720) hist.splice(0, hist.length - 720);
+    }
+    state.history.set(tp.touchpoint, hist);
+  }
+  loadPrevious(data.window);
+  if (state.view) state.view.update();
+}
+
+/** The previous period of the same length, fetched once per window position (GET /api/v1/scorecards?from&to). */
+async function loadPrevious(win) {
+  if (!win || !win.from || !win.to) return;
+  const key = `${prefs.window}|${win.from}|${win.to}`;
+  if (state.prevKey === key) return;
+  state.prevKey = key;
+  const from = Date.parse(win.from);
+  const to = Date.parse(win.to);
+  try {
+    const prev = await state.http.get('/api/v1/scorecards', {
+      from: new Date(from - (to - from)).toISOString(), to: new Date(from).toISOString() });
+    if (state.prevKey === key) {
+      state.prev = prev;
+      if (state.view) state.view.update();
+    }
+  } catch (e) {
+    if (state.prevKey === key) state.prevKey = null; // try again with the next update
+  }
+}
+
+function prevOf(code) {
+  if (!state.prev) return null;
+  return code === '*' ? state.prev.overall : state.prev.touchpoints.find((x) => x.touchpoint === code);
+}
+
+function compareCell(now, code) {
+  const before = prevOf(code);
+  if (!state.prev) return h('span', { class: 'cmp muted', title: t('prevLoading') }, '…');
+  if (!before || !now.nps.n || !before.nps.n) return h('span', { class: 'cmp muted' }, fmt.DASH);
+  const z = npsZ(now.nps, before.nps);
+  const delta = now.nps.score - before.nps.score;
+  const sig = z != null && Math.abs(z) > 1.96;
+  const cls = sig ? (z > 0 ? 'cmp-up' : 'cmp-down') : 'cmp-ns';
+  const mark = sig ? (z > 0 ? '▲' : '▼') : '≈';
+  const range = t('prevRange', { from: shortTime(state.prev.window.from), to: shortTime(state.prev.window.to) });
+  return h('span', { class: ['cmp', cls], dataset: { z: z == null ? '' : z.toFixed(2) },
+    title: `${range}: ${fmt.score(before.nps.score)} ${fmt.moe(before.nps.moe)} (${fmt.n(before.nps.n)}); z = ${z.toFixed(2)}` },
+  `${mark} ${fmt.signed(delta)}`, h('span', { class: 'cmp-word' }, ' ', sig ? t(z > 0 ? 'sigUp' : 'sigDown') : t('notSig')));
+}
+
+/** A window bound in the tenant's time zone, e.g. "11-19 00:00". */
+function shortTime(iso) {
+  const zone = (state.data && state.data.window && state.data.window.timeZone) || (state.catalog && state.catalog.timeZone) || undefined;
+  let parts;
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso));
+  } catch (e) {
+    parts = new Intl.DateTimeFormat('en-GB', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  }
+  const get = (type) => (parts.find((x) => x.type === type) || {}).value;
+  return `${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** Reasons for a scope (all touchpoints or one), refreshed when the scope's n moved, at most every 10 s. */
+async function reasonsFor(code, onLoaded) {
+  const key = `${prefs.window}|${code || '*'}`;
+  const cur = state.reasons.get(key);
+  const tp = code ? state.data && state.data.touchpoints.find((x) => x.touchpoint === code) : state.data && state.data.overall;
+  const n = tp ? tp.responses ?? tp.nps.n : null;
+  if (cur && (cur.loading || (cur.n === n) || Date.now() - cur.at < 10_000)) return cur.data;
+  const entry = { data: cur ? cur.data : null, at: Date.now(), n, loading: true };
+  state.reasons.set(key, entry);
+  try {
+    entry.data = await state.http.get('/api/v1/reasons', { window: prefs.window, touchpoints: code || undefined });
+  } catch (e) { /* keep the previous reasons */ }
+  entry.loading = false;
+  entry.at = Date.now();
+  if (onLoaded) onLoaded(entry.data);
+  return entry.data;
+}
+
+function withMoe(items) {
+  return (items || []).map((i) => ({ ...i, moe: npsInterval(i.promoters, i.detractors, i.n).moe }));
+}
+
+// ---- views ----------------------------------------------------------------------------------
+
+function placeholder(what, extra) {
+  return h('div', { class: 'placeholder', dataset: { endpoint: what } }, t('arrivesWith', { what }), extra ? ' ' + extra : '');
+}
+
+function panel(title, body, cls) {
+  return h('section', { class: ['panel', cls] }, h('h2', null, title), body);
+}
+
+function npsBlock(nps, big) {
+  return h('span', { class: ['npsv', big && 'big', nps.lowConfidence && nps.n > 0 && 'low-conf'] },
+    h('span', { class: 'nps-score' }, fmt.score(nps.score)),
+    nps.n ? h('span', { class: 'nps-moe' }, ' ', fmt.moe(nps.moe)) : null,
+    nps.lowConfidence && nps.n > 0 ? h('span', { class: 'badge', title: t('lowNTitle') }, t('lowN')) : null);
+}
+
+function ppd(nps) {
+  const sh = fmt.shares(nps);
+  return h('div', { class: 'ppd', title: sh ? `${t('promoters')} ${fmt.pct(sh.promoters)} · ${t('passives')} ${fmt.pct(sh.passives)} · ${t('detractors')} ${fmt.pct(sh.detractors)}` : '' },
+    h('span', { class: 'ppd-p', style: { width: (sh ? sh.promoters : 0) + '%' } }),
+    h('span', { class: 'ppd-pa', style: { width: (sh ? sh.passives : 0) + '%' } }),
+    h('span', { class: 'ppd-d', style: { width: (sh ? sh.detractors : 0) + '%' } }));
+}
+
+function waiting() {
+  return h('div', { class: 'muted loading' }, t('loading'));
+}
+
+function gridView() {
+  const body = h('div', { id: 'grid-body' }, waiting());
+  const el = h('div', { class: 'grid-view' }, body);
+  const rows = new Map(); // code -> {tr, cells}; rows stay in place so that a click never lands on a replaced link
+  let built = '';
+  const build = (d) => {
+    rows.clear();
+    const mk = (code, isOverall) => {
+      const cells = Array.from({ length: 9 }, () => h('td'));
+      cells[0].className = 'name';
+      for (const i of [1, 2, 3, 5, 6, 7]) cells[i].className = 'num';
+      cells[2].classList.add('nps-n');
+      cells[4].className = 'ppd-cell';
+      cells[8].className = 'target';
+      if (!isOverall) {
+        cells[0].append(h('a', { href: '#/tp/' + encodeURIComponent(code) }), h('div', { class: 'muted small' }));
+      }
+      const tr = h('tr', { class: isOverall ? 'overall' : '', dataset: { tp: code } }, cells);
+      rows.set(code, { tr, cells });
+      return tr;
+    };
+    fill(body, h('table', { class: 'scorecard' },
+      h('thead', null, h('tr', null, [t('touchpoint'), 'NPS', 'n', t('vsPrevious'), t('ppd'), t('csatTop2'), t('cesEasy'), t('raterIndex'), t('targetCol')]
+        .map((x, i) => h('th', { class: (i >= 1 && i <= 3) || (i >= 5 && i <= 7) ? 'num' : null }, x)))),
+      h('tbody', null, mk('*', true), d.touchpoints.map((tp) => mk(tp.touchpoint, false)))),
+    h('p', { class: 'muted small', id: 'grid-note' }));
+  };
+  const update = (tp, code, isOverall) => {
+    const { tr, cells } = rows.get(code);
+    const target = tp.targets ? tp.targets.nps : null;
+    const status = isOverall ? 'none' : rag(tp.nps, target);
+    tr.className = ['rag-' + status, isOverall ? 'overall' : ''].join(' ').trim();
+    if (isOverall) fill(cells[0], t('overall'));
+    else {
+      setText(cells[0].firstChild, tpName(tp, prefs.lang));
+      setText(cells[0].lastChild, stageName(tp.stage));
+    }
+    fill(cells[1], npsBlock(tp.nps));
+    setText(cells[2], fmt.n(tp.nps.n));
+    fill(cells[3], compareCell(tp, code));
+    fill(cells[4], ppd(tp.nps));
+    fill(cells[5], fmt.pct(tp.csat && tp.csat.top2), h('div', { class: 'muted small' }, fmt.n(tp.csat && tp.csat.n)));
+    fill(cells[6], fmt.pct(tp.ces && tp.ces.easy), h('div', { class: 'muted small' }, fmt.n(tp.ces && tp.ces.n)));
+    setText(cells[7], fmt.score(tp.rater && tp.rater.index));
+    if (isOverall) fill(cells[8]);
+    else fill(cells[8], h('span', { class: 'rag-dot' }), ' ' + (target == null ? t('noTarget') : `${fmt.score(target)} · ${t('rag_' + status)}`));
+  };
+  return {
+    name: 'grid', nav: 'grid', el,
+    update() {
+      const d = state.data;
+      if (!d) return;
+      const codes = d.touchpoints.map((x) => x.touchpoint).join(',');
+      if (codes !== built) { build(d); built = codes; }
+      update(d.overall, '*', true);
+      for (const tp of d.touchpoints) update(tp, tp.touchpoint, false);
+      setText($('#grid-note'), state.prev ? t('prevRange', { from: shortTime(state.prev.window.from), to: shortTime(state.prev.window.to) })
+        + ' · ▲/▼ ' + t('sigUp') + '/' + t('sigDown') + ' (95%, |z| > 1.96) · ≈ ' + t('notSig') : t('prevLoading'));
+    },
+  };
+}
+
+function stageName(code) {
+  const s = state.catalog && state.catalog.stages ? state.catalog.stages.find((x) => x.code === code) : null;
+  return s ? stageLabel(s, prefs.lang) : code || '';
+}
+
+function drillView(code) {
+  const head = h('div', { class: 'drill-head' });
+  const kpis = h('div', { class: 'kpi-row' });
+  const histEl = h('div', { class: 'chart' });
+  const raterEl = h('div', { class: 'chart' });
+  const quadEl = h('div', { class: 'chart chart-tall', id: 'drill-quadrant' });
+  const sparkEl = h('div', { class: 'chart chart-short' });
+  const selected = h('div', { class: 'selected-reason', id: 'selected-reason' }, h('p', { class: 'muted' }, t('selectedNone')));
+  const comments = h('div', { class: 'comments', id: 'drill-comments' });
+  const search = h('div', { class: 'search' },
+    h('input', { type: 'search', disabled: true, placeholder: t('verbatimSearch'), 'aria-label': t('verbatimSearch') }),
+    placeholder('GET /api/v1/verbatims?q=…'));
+  const el = h('div', { class: 'drill', dataset: { tp: code } },
+    h('a', { href: '#/', class: 'back' }, t('back')), head, kpis,
+    h('div', { class: 'panels' },
+      panel(t('histogram'), histEl),
+      panel(t('raterBars'), raterEl),
+      panel(t('quadrantTitle'), h('div', { class: 'quad-wrap' }, quadEl, selected), 'wide'),
+      panel(t('trend'), h('div', null, sparkEl, h('p', { class: 'muted small' }, t('trendSession')), placeholder('GET /api/v1/trends'))),
+      panel(t('segments'), placeholder('GET /api/v1/leaderboard?segment=…')),
+      panel(t('verbatims'), h('div', null, search, h('h3', null, t('liveComments')), comments), 'wide')));
+  let hist = null;
+  let rater = null;
+  let quad = null;
+  let spark = null;
+  let items = [];
+  const showSelected = () => {
+    const i = items.find((x) => x.code === state.selectedReason);
+    if (!i) return fill(selected, h('p', { class: 'muted' }, t('selectedNone')));
+    fill(selected,
+      h('h3', { class: 'sel-name' }, reasonLabel(i, prefs.lang)),
+      h('div', { class: 'sel-stats' },
+        h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n)),
+        i.lowConfidence ? h('span', { class: 'badge' }, t('lowN')) : null),
+      h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
+      h('h4', null, t('verbatims')),
+      placeholder(`GET /api/v1/verbatims?reason=${i.code}`));
+  };
+  const onReasons = (data) => {
+    items = withMoe(data && data.items).filter((i) => i.level === 1 || (!i.level && !i.parent));
+    if (quad) quad.update(items);
+    showSelected();
+  };
+  return {
+    name: 'drill', nav: 'grid', el,
+    update() {
+      const d = state.data;
+      if (!d) return;
+      const tp = d.touchpoints.find((x) => x.touchpoint === code);
+      if (!tp) return fill(head, h('h1', null, code), h('p', { class: 'muted' }, fmt.DASH));
+      const target = tp.targets ? tp.targets.nps : null;
+      const status = rag(tp.nps, target);
+      fill(head, h('h1', { class: 'rag-' + status }, tpName(tp, prefs.lang)),
+        h('div', { class: 'muted' }, `${stageName(tp.stage)} · ${target == null ? t('noTarget') : t('target', { t: fmt.score(target) }) + ' · ' + t('rag_' + status)} · ${t('win_' + prefs.window)}`));
+      fill(kpis,
+        h('div', { class: 'kpi', id: 'drill-nps' }, h('div', { class: 'kpi-label' }, 'NPS'), npsBlock(tp.nps, true),
+          h('div', { class: 'muted' }, fmt.n(tp.nps.n)), compareCell(tp, code)),
+        h('div', { class: 'kpi' }, h('div', { class: 'kpi-label' }, t('csatTop2')), h('div', { class: 'big-num' }, fmt.pct(tp.csat && tp.csat.top2)),
+          h('div', { class: 'muted' }, `${fmt.mean(tp.csat && tp.csat.mean)}/5 · ${fmt.n(tp.csat && tp.csat.n)}`)),
+        h('div', { class: 'kpi' }, h('div', { class: 'kpi-label' }, t('cesEasy')), h('div', { class: 'big-num' }, fmt.pct(tp.ces && tp.ces.easy)),
+          h('div', { class: 'muted' }, `${fmt.mean(tp.ces && tp.ces.mean)}/7 · ${fmt.n(tp.ces && tp.ces.n)}`)),
+        h('div', { class: 'kpi' }, h('div', { class: 'kpi-label' }, t('raterIndex')), h('div', { class: 'big-num' }, fmt.score(tp.rater && tp.rater.index))),
+        h('div', { class: 'kpi' }, h('div', { class: 'kpi-label' }, t('responses')), h('div', { class: 'big-num' }, (tp.responses ?? 0).toLocaleString('en-US')),
+          h('div', { class: 'muted' }, `${(tp.comments ?? 0).toLocaleString('en-US')} ${t('comments')}`)));
+      if (!hist) {
+        hist = histogramChart(histEl, { lang: prefs.lang });
+        rater = raterChart(raterEl, { lang: prefs.lang });
+        quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSelected(); } });
+        spark = sparkline(sparkEl);
+      }
+      hist.update(tp.nps.histogram);
+      rater.update(tp.rater);
+      const hh = state.history.get(code) || [];
+      spark.update(hh.length >= 2 ? hh : [], COLORS[status] || COLORS.none);
+      const cached = state.reasons.get(`${prefs.window}|${code}`);
+      if (cached && cached.data && !items.length) onReasons(cached.data);
+      reasonsFor(code, onReasons);
+      renderComments(comments, code);
+    },
+  };
+}
+
+function renderComments(box, code) {
+  const list = state.alerts.filter((a) => !code || a.touchpoint === code);
+  if (!list.length) return fill(box, h('p', { class: 'muted' }, t('noLiveComments')));
+  fill(box, list.slice(0, 30).map(alertItem));
+}
+
+function alertItem(a) {
+  const when = a.occurredAt ? Date.parse(a.occurredAt) : a.receivedAt;
+  const tp = state.catalog.touchpoints.find((x) => x.code === a.touchpoint);
+  const reasons = (a.reasons || []).map((c) => {
+    const r = state.catalog.reasons.find((x) => x.code === c);
+    return r ? reasonLabel(r, prefs.lang) : c;
+  });
+  return h('div', { class: 'alert-item', dataset: { event: a.eventId || '' } },
+    h('span', { class: 'alert-score' }, fmt.score(a.nps)),
+    h('div', null,
+      h('div', { class: 'muted small' }, `${fmt.clock(when)} · ${tp ? tpName(tp, prefs.lang) : a.touchpoint}${reasons.length ? ' · ' + reasons.join(', ') : ''}`,
+        a.contactConsent ? h('span', { class: 'alert-contact' }, ' · ☎ ' + t('wantsContact')) : null),
+      h('div', { class: 'alert-comment' }, a.comment || t('noComment'))));
+}
+
+function reasonsView() {
+  const quadEl = h('div', { class: 'chart chart-tall', id: 'reasons-quadrant' });
+  const selected = h('div', { class: 'selected-reason' }, h('p', { class: 'muted' }, t('selectedNone')));
+  const table = h('div', { id: 'reasons-table' }, waiting());
+  const el = h('div', { class: 'reasons-view' },
+    panel(t('quadrantTitle'), h('div', { class: 'quad-wrap' }, quadEl, selected), 'wide'),
+    panel(t('reasonsTable'), table, 'wide'));
+  let quad = null;
+  let items = [];
+  const onReasons = (data) => {
+    const all = withMoe(data && data.items);
+    items = all.filter((i) => i.level === 1 || (!i.level && !i.parent));
+    if (quad) quad.update(items);
+    fill(table, h('table', { class: 'scorecard' },
+      h('thead', null, h('tr', null, [t('reasonsTable'), t('level'), t('subNps'), 'n', t('attention'), t('quadrantCol')].map((x) => h('th', null, x)))),
+      h('tbody', null, all.map((i) => h('tr', { dataset: { reason: i.code }, class: i.level === 2 ? 'level2' : '' },
+        h('td', null, reasonLabel(i, prefs.lang)), h('td', { class: 'num' }, String(i.level ?? '')),
+        h('td', { class: 'num' }, fmt.score(i.subNps), ' ', i.n ? fmt.moe(i.moe) : '', i.lowConfidence && i.n ? h('span', { class: 'badge' }, t('lowN')) : null),
+        h('td', { class: 'num' }, fmt.n(i.n)), h('td', { class: 'num' }, fmt.pct(100 * i.attention, 1)),
+        h('td', null, h('span', { class: 'q q-' + i.quadrant }, i.quadrant ? t('q_' + i.quadrant) : fmt.DASH)))))));
+    showSel();
+  };
+  const showSel = () => {
+    const i = items.find((x) => x.code === state.selectedReason);
+    if (!i) return;
+    fill(selected, h('h3', null, reasonLabel(i, prefs.lang)),
+      h('div', null, h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n))),
+      h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
+      h('h4', null, t('verbatims')), placeholder(`GET /api/v1/verbatims?reason=${i.code}`));
+  };
+  return {
+    name: 'reasons', nav: 'reasons', el,
+    update() {
+      if (!quad) quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSel(); } });
+      const cached = state.reasons.get(`${prefs.window}|*`);
+      if (cached && cached.data && !items.length) onReasons(cached.data);
+      if (state.data) reasonsFor(null, onReasons);
+    },
+  };
+}
+
+function alertsView() {
+  const list = h('div', { class: 'comments', id: 'alerts-list' });
+  const el = h('div', { class: 'panels' },
+    panel(t('liveAlerts'), list, 'wide'),
+    panel(t('casesQueue'), placeholder('GET /api/v1/cases, PATCH /api/v1/cases/{id}'), 'wide'));
+  return { name: 'alerts', nav: 'alerts', el, update() { renderComments(list, null); } };
+}
+
+function valueView() {
+  const el = h('div', { class: 'panels' },
+    panel(t('revenueAtRisk'), placeholder('GET /api/v1/value/issues')),
+    panel(t('earnedGrowth'), placeholder('GET /api/v1/value/earned-growth')),
+    panel(t('valueElements'), placeholder('GET /api/v1/values')));
+  return { name: 'value', nav: 'value', el, update() {} };
+}
+
+// ---- alerts and freshness ---------------------------------------------------------------------
+
+function onAlert(a) {
+  if (a.kind !== 'detractor') return;
+  state.alerts.unshift({ ...a, receivedAt: Date.now() });
+  if (state.alerts.length > 200) state.alerts.length = 200;
+  if (state.view && (state.view.name === 'alerts' || state.view.name === 'drill')) state.view.update();
+}
+
+function renderHealth(hl) {
+  document.body.dataset.conn = hl.state;
+  document.body.dataset.stale = String(hl.stale);
+  const conn = $('#conn');
+  if (!conn) return;
+  conn.className = 'conn conn-' + hl.state;
+  setText($('#conn-text'), t('conn_' + hl.state));
+  setText($('#as-of'), fmt.clock(hl.asOf));
+  $('#stale-banner').hidden = !hl.stale;
+  if (!hl.stale) return;
+  let why;
+  if (hl.why === 'denied') why = t('signInRejected');
+  else if (hl.why === 'disconnected') why = t('staleDisconnected');
+  else if (hl.why === 'silent') why = t('staleSilent', { ago: fmt.duration(hl.silentMs, prefs.lang) });
+  else if (hl.why === 'server') why = t('staleServer', { reason: hl.serverStatus.reason || '?' });
+  else why = t('loading');
+  const since = hl.asOf == null ? t('staleNever') : t('staleSince', { time: fmt.clock(hl.asOf), ago: fmt.duration(Date.now() - hl.asOf, prefs.lang) });
+  setText($('#stale-detail'), `${since} — ${why}`);
+}
