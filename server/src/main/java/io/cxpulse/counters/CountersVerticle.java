@@ -165,7 +165,8 @@ public final class CountersVerticle extends VerticleBase {
       if (ar.succeeded()) done.complete();
       else done.fail(ar.cause());
     });
-    return reloading;
+    // Not the field: a load that fails at once (pool closed at shutdown) has already cleared it.
+    return done.future();
   }
 
   private void apply(Message<CounterDeltaBatch> msg) {
