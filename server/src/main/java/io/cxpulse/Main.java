@@ -75,7 +75,8 @@ public final class Main {
     banner.append("""
         Other tokens: java -jar server/target/cxpulse.jar token --tenant demo --role ingest
         """);
-    System.out.println(banner);
+    // With LOG_FORMAT=json, standard output carries only JSON log lines; the banner goes to stderr.
+    ("json".equals(config.logFormat()) ? System.err : System.out).println(banner);
     return 0;
   }
 
