@@ -11,6 +11,7 @@ import { t as tr, tpName, reasonLabel, stageLabel, normLang, WINDOWS } from './i
 import * as fmt from './format.js';
 import { rag, npsZ, npsInterval } from './stats.js';
 import { sparkline, quadrantChart, histogramChart, raterChart, COLORS } from './charts.js';
+import { renderFreshness } from './freshness.js';
 
 const TOKEN_KEY = 'cxpulse.console.token';
 const LANG_KEY = 'cxpulse.console.lang';
@@ -515,21 +516,5 @@ function onAlert(a) {
 }
 
 function renderHealth(hl) {
-  document.body.dataset.conn = hl.state;
-  document.body.dataset.stale = String(hl.stale);
-  const conn = $('#conn');
-  if (!conn) return;
-  conn.className = 'conn conn-' + hl.state;
-  setText($('#conn-text'), t('conn_' + hl.state));
-  setText($('#as-of'), fmt.clock(hl.asOf));
-  $('#stale-banner').hidden = !hl.stale;
-  if (!hl.stale) return;
-  let why;
-  if (hl.why === 'denied') why = t('signInRejected');
-  else if (hl.why === 'disconnected') why = t('staleDisconnected');
-  else if (hl.why === 'silent') why = t('staleSilent', { ago: fmt.duration(hl.silentMs, prefs.lang) });
-  else if (hl.why === 'server') why = t('staleServer', { reason: hl.serverStatus.reason || '?' });
-  else why = t('loading');
-  const since = hl.asOf == null ? t('staleNever') : t('staleSince', { time: fmt.clock(hl.asOf), ago: fmt.duration(Date.now() - hl.asOf, prefs.lang) });
-  setText($('#stale-detail'), `${since} — ${why}`);
+  renderFreshness(hl, t, prefs.lang, t('signInRejected'));
 }

@@ -10,6 +10,7 @@ import { t as tr, tpName, reasonLabel, stageLabel, normLang, DIMENSIONS, WINDOWS
 import * as fmt from './format.js';
 import { rag, sumNps, npsInterval } from './stats.js';
 import { sparkline, quadrantChart, COLORS } from './charts.js';
+import { renderFreshness } from './freshness.js';
 
 const PAGES = ['grid', 'rater', 'quadrant', 'journey', 'alerts'];
 const TOKEN_KEY = 'cxpulse.wall.token';
@@ -440,25 +441,7 @@ function hideCutOff(list) {
 // ---- freshness ------------------------------------------------------------------------------
 
 function renderHealth(hl) {
-  document.body.dataset.conn = hl.state;
-  document.body.dataset.stale = String(hl.stale);
-  const conn = $('#conn');
-  if (!conn) return;
-  conn.className = 'conn conn-' + hl.state;
-  setText($('#conn-text'), t('conn_' + hl.state));
-  setText($('#as-of'), fmt.clock(hl.asOf));
-  const banner = $('#stale-banner');
-  banner.hidden = !hl.stale;
-  document.body.classList.toggle('is-stale', hl.stale);
-  if (!hl.stale) return;
-  const ago = hl.asOf == null ? null : fmt.duration(Date.now() - hl.asOf, L);
-  let why;
-  if (hl.why === 'denied') why = `${t('tokenRejected')} ${t('tokenRejectedHelp')}`;
-  else if (hl.why === 'disconnected') why = t('staleDisconnected');
-  else if (hl.why === 'silent') why = t('staleSilent', { ago: fmt.duration(hl.silentMs, L) });
-  else if (hl.why === 'server') why = t('staleServer', { reason: hl.serverStatus.reason || '?' });
-  else why = t('loading');
-  setText($('#stale-detail'), `${hl.asOf == null ? t('staleNever') : t('staleSince', { time: fmt.clock(hl.asOf), ago })} — ${why}`);
+  renderFreshness(hl, t, L, `${t('tokenRejected')} ${t('tokenRejectedHelp')}`);
 }
 
 // A screen that changes resolution (or a browser window resized) gets the layout and the
