@@ -125,7 +125,7 @@ class LiveTest {
 
   @Test
   @DisplayName("each POST shows up as an update within a second, and seq grows by one per message")
-  void updatesFollowPosts() {
+  void updatesFollowPosts() throws InterruptedException {
     try (LiveClient c = LiveClient.ready(vertx, server.server().port(), server.viewerToken("acme"))) {
       c.subscribe("wall", "1h", "app");
       JsonObject snapshot = c.next(5, type("snapshot"));
@@ -134,18 +134,30 @@ class LiveTest {
       for (int i = 1; i <= 5; i++) {
         long posted = System.nanoTime();
         post("app", 10, null);
-        JsonObject update = c.next(5, type("update"));
+        // Every message's seq is the previous plus one; a minute roll-over may add an update
+        // with the old count before the one that shows this post.
+        JsonObject update;
+        do {
+          update = c.next(5, type("update"));
+          assertThat(update.getLong("seq")).isEqualTo(seq + 1);
+          seq = update.getLong("seq");
+        } while (n(update) != n + i && n(update) == n + i - 1);
         assertThat((System.nanoTime() - posted) / 1_000_000).as("ms from ack to update").isLessThan(1_000);
-        assertThat(update.getLong("seq")).isEqualTo(seq + 1);
         assertThat(n(update)).isEqualTo(n + i);
-        seq = update.getLong("seq");
       }
-      // Posts to a touchpoint outside the view send nothing.
+      // A post to a touchpoint outside the view changes nothing in it. (An update may still come
+      // when the rolling window moves to the next minute; its numbers stay the same.)
       post("hotline", 10, null);
-      JsonObject other = c.next(2, m -> !"ping".equals(m.getString("type")) && !"alert".equals(m.getString("type")));
-      assertThat(other).isNull();
-    } catch (AssertionError e) {
-      if (!e.getMessage().startsWith("no matching message")) throw e;
+      long expected = n + 5;
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        JsonObject m = c.poll();
+        if (m == null) {
+          Thread.sleep(50);
+          continue;
+        }
+        if ("update".equals(m.getString("type"))) assertThat(n(m)).isEqualTo(expected);
+      }
     }
   }
 
