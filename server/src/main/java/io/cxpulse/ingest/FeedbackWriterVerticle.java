@@ -124,7 +124,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     List<FeedbackStore.Row2> rows = new ArrayList<>();
     for (Pending p : batch) {
       for (Feedback f : p.request().items()) {
-        String key = p.request().tenant() + '\u0000' + f.eventId();
+        String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
         if (firstSeen.putIfAbsent(key, Boolean.TRUE) == null) {
           rows.add(new FeedbackStore.Row2(p.request().tenant(), f));
         }
@@ -139,7 +139,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
       List<DetractorAlert> alerts = new ArrayList<>();
       for (Pending p : batch) {
         for (Feedback f : p.request().items()) {
-          String key = p.request().tenant() + '\u0000' + f.eventId();
+          String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
           if (inserted.fresh().contains(key) && ownerOfRow.putIfAbsent(key, p.request()) == null) {
             d.add(p.request().tenant(), p.request().zone(), f);
             tally.add(p.request().tenant(), f);
@@ -170,7 +170,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
           for (Pending p : batch) {
             int accepted = 0;
             for (Feedback f : p.request().items()) {
-              String key = p.request().tenant() + '\u0000' + f.eventId();
+              String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
               if (ownerOfRow.get(key) == p.request() && ownerOfRow.remove(key) != null) accepted++;
             }
             p.message().reply(new WriteResult(accepted, p.request().items().size() - accepted));

@@ -90,11 +90,16 @@ public final class FeedbackStore {
       Set<String> fresh = new HashSet<>();
       long xid = 0;
       for (Row r : rs) {
-        fresh.add(r.getString(0) + '\u0000' + r.getString(1));
+        fresh.add(rowKey(r.getString(0), r.getString(1)));
         xid = Long.parseLong(r.getString(2));
       }
       return new Inserted(fresh, xid);
     });
+  }
+
+  /** How a stored row is named in {@link Inserted#fresh()}: its primary key, as one string. */
+  public static String rowKey(String tenant, String eventId) {
+    return tenant + '\u0000' + eventId;
   }
 
   /** Notifications are delivered at COMMIT, so other nodes see exactly the committed batches. */
