@@ -42,8 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  private static final String PRINCIPAL = "principal";
-  private static final Duration MAX_CUSTOM_WINDOW = Duration.ofDays(400);
+  private static final String PRINCIPAL = Requests.PRINCIPAL;
 
   private final ServerContext ctx;
   private HttpServer server;
@@ -227,76 +226,19 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void query(RoutingContext rc, CounterQuery.Kind kind) {
-    Principal principal = rc.get(PRINCIPAL);
-    if (!principal.canRead()) {
-      rc.fail(new ApiError(403, "forbidden", "this token may not read scorecards (role viewer, manager or admin required)"));
-      return;
-    }
-    TenantCatalog tenant = ctx.catalog().get().tenant(principal.tenant());
+    Principal principal = Requests.reader(rc);
+    TenantCatalog tenant = Requests.tenant(ctx, principal);
     List<ApiError.Detail> errors = new ArrayList<>();
-    String window = rc.queryParams().get("window");
-    String fromParam = rc.queryParams().get("from");
-    String toParam = rc.queryParams().get("to");
-    Instant from = null;
-    Instant to = null;
-    if (fromParam != null || toParam != null) {
-      if (window != null) errors.add(new ApiError.Detail("window", "give either window or from/to, not both"));
-      from = instant(fromParam, "from", errors);
-      to = toParam == null ? ctx.clock().instant() : instant(toParam, "to", errors);
-      if (from != null && to != null && !from.isBefore(to)) errors.add(new ApiError.Detail("to", "must be after from"));
-      if (from != null && to != null && Duration.between(from, to).compareTo(MAX_CUSTOM_WINDOW) > 0) {
-        errors.add(new ApiError.Detail("from", "a custom window spans at most 400 days"));
-      }
-    } else if (window == null) {
-      window = "today";
-    } else if (!Windows.NAMES.contains(window)) {
-      errors.add(new ApiError.Detail("window", "one of 15m, 1h, 24h, today, 7d, 30d (or from/to)"));
-    }
-    List<String> touchpoints = touchpoints(rc, tenant, principal, errors);
+    Requests.Range range = Requests.range(rc, ctx.clock().instant(), errors);
+    List<String> touchpoints = Requests.touchpoints(rc, tenant, principal, errors);
     if (!errors.isEmpty()) {
       rc.fail(ApiError.badRequest("invalid query parameters", errors));
       return;
     }
     vertx.eventBus().<String>request(CountersVerticle.QUERY,
-            new CounterQuery(kind, tenant.id(), touchpoints, from == null ? window : null, from, to))
+            new CounterQuery(kind, tenant.id(), touchpoints, range.window(), range.from(), range.to()))
         .onSuccess(reply -> json(rc, 200, reply.body()))
         .onFailure(rc::fail);
-  }
-
-  /** The touchpoints asked for, or all the token may see; 403 for any outside the token's scope. */
-  private static List<String> touchpoints(RoutingContext rc, TenantCatalog tenant, Principal principal,
-      List<ApiError.Detail> errors) {
-    String param = rc.queryParams().get("touchpoints");
-    if (param == null || param.isBlank()) {
-      return principal.touchpoints() == null ? null
-          : tenant.touchpoints().stream().map(tp -> tp.code()).filter(principal::mayAccess).toList();
-    }
-    Set<String> codes = new LinkedHashSet<>();
-    for (String code : param.split(",")) {
-      code = code.trim();
-      if (code.isEmpty()) continue;
-      if (tenant.touchpoint(code) == null) {
-        errors.add(new ApiError.Detail("touchpoints", "unknown touchpoint code '" + code + "'"));
-      } else if (!principal.mayAccess(code)) {
-        throw new ApiError(403, "forbidden", "this token may not see touchpoint '" + code + "'");
-      } else {
-        codes.add(code);
-      }
-    }
-    return List.copyOf(codes);
-  }
-
-  private static Instant instant(String value, String name, List<ApiError.Detail> errors) {
-    if (value == null) {
-      errors.add(new ApiError.Detail(name, "required with a custom window"));
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      errors.add(new ApiError.Detail(name, "must be an ISO-8601 time with an offset"));
-      return null;
-    }
   }
 
   private void catalog(RoutingContext rc) {
@@ -347,9 +289,6 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private static void json(RoutingContext rc, int status, String body) {
-    rc.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .end(body);
+    Requests.json(rc, status, body);
   }
 }
