@@ -265,6 +265,8 @@ public final class HttpVerticle extends VerticleBase {
       api = new ApiError(400, "invalid", "the request body cannot be decoded");
     } else if (err instanceof ReplyException re && re.failureCode() == FeedbackWriterVerticle.UNAVAILABLE) {
       api = ApiError.unavailable("cannot store feedback right now (" + re.getMessage() + "); retry with the same eventId", 1);
+    } else if (err instanceof ReplyException re && re.failureCode() == io.cxpulse.analysis.SegmentLimits.REJECTED) {
+      api = io.cxpulse.analysis.SegmentLimits.fromReply(re.getMessage());
     } else if (err instanceof ReplyException re && re.failureCode() == 404) {
       api = new ApiError(404, "not_found", re.getMessage());
     } else if (err instanceof ReplyException re) {
