@@ -104,7 +104,8 @@ public final class Server implements AutoCloseable {
       List<String> deployments = new ArrayList<>();
       deployments.add(0, await(vertx.deployVerticle(new CountersVerticle(config, counterStore, catalog, readiness, clock, nodeId,
           database.connectOptions(), metrics.live()))));
-      deployments.add(0, await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock, nodeId, metrics))));
+      deployments.add(0, await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock, nodeId, metrics,
+          new io.cxpulse.analysis.SegmentLimits(catalog, config.segmentLimit())))));
       LiveStats liveStats = new LiveStats();
       metrics.live().bind(liveStats, catalog.get());
       ServerContext ctx = new ServerContext(config, keys, tokens, catalog, readPool, readiness, clock, liveStats, metrics);

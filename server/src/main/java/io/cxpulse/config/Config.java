@@ -35,7 +35,10 @@ public record Config(
     boolean benchEndpoints,
     int metricsMaxTouchpoints,
     String logFormat,
-    boolean logRequests) {
+    boolean logRequests,
+    int segmentLimit,
+    Duration quadrantAlertWindow,
+    int quadrantAlertMinN) {
 
   /** How to reach PostgreSQL: null url and null host mean "start the embedded one". */
   public record DatabaseConfig(String url, String host, Integer port, String database, String user, String password) {
@@ -83,7 +86,10 @@ public record Config(
         "true".equalsIgnoreCase(r.string("BENCH_ENDPOINTS", "false")),
         r.intValue("METRICS_MAX_TOUCHPOINTS", 100, 1, 10_000),
         r.choice("LOG_FORMAT", "text", List.of("text", "json")),
-        "true".equalsIgnoreCase(r.string("LOG_REQUESTS", "false")));
+        "true".equalsIgnoreCase(r.string("LOG_REQUESTS", "false")),
+        r.intValue("SEGMENT_LIMIT", 1000, 1, 1_000_000),
+        Duration.ofMinutes(r.intValue("QUADRANT_ALERT_WINDOW_MINUTES", 60, 1, 6 * 60)),
+        r.intValue("QUADRANT_ALERT_MIN_N", 30, 1, 1_000_000));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", errors));
     }

@@ -36,20 +36,30 @@ public final class CounterDeltas {
 
   private void addItem(String tenant, Feedback f, Grain grain, long bucket) {
     String tp = f.touchpoint();
-    inc(tenant, tp, grain, bucket, "responses", "", 0);
-    if (f.nps() != null) inc(tenant, tp, grain, bucket, "nps", "", f.nps());
-    if (f.csat() != null) inc(tenant, tp, grain, bucket, "csat", "", f.csat());
-    if (f.csat3() != null) inc(tenant, tp, grain, bucket, "csat3", "", f.csat3());
-    if (f.ces() != null) inc(tenant, tp, grain, bucket, "ces", "", f.ces());
+    items(f, (metric, key, idx) -> inc(tenant, tp, grain, bucket, metric, key, idx));
+  }
+
+  /** One counter increment of a response: metric, key and index as in the counter table. */
+  public interface ItemSink {
+    void add(String metric, String key, int idx);
+  }
+
+  /** Every counter increment of one response; segment counters count the same items. */
+  public static void items(Feedback f, ItemSink out) {
+    out.add("responses", "", 0);
+    if (f.nps() != null) out.add("nps", "", f.nps());
+    if (f.csat() != null) out.add("csat", "", f.csat());
+    if (f.csat3() != null) out.add("csat3", "", f.csat3());
+    if (f.ces() != null) out.add("ces", "", f.ces());
     for (RaterDimension d : RaterDimension.values()) {
       int rating = f.rater()[d.ordinal()];
-      if (rating != 0) inc(tenant, tp, grain, bucket, "rater", d.code(), rating);
+      if (rating != 0) out.add("rater", d.code(), rating);
     }
     int slot = f.nps() == null ? Tally.NO_NPS : Tally.category(f.nps());
-    for (String r : f.reasons()) inc(tenant, tp, grain, bucket, "reason", r, slot);
-    for (String r : f.subReasons()) inc(tenant, tp, grain, bucket, "reason", r, slot);
-    f.values().forEach((element, rating) -> inc(tenant, tp, grain, bucket, "value", element, rating));
-    if (f.comment() != null) inc(tenant, tp, grain, bucket, "comment", "", 0);
+    for (String r : f.reasons()) out.add("reason", r, slot);
+    for (String r : f.subReasons()) out.add("reason", r, slot);
+    f.values().forEach((element, rating) -> out.add("value", element, rating));
+    if (f.comment() != null) out.add("comment", "", 0);
   }
 
   private void inc(String tenant, String tp, Grain grain, long bucket, String metric, String key, int idx) {

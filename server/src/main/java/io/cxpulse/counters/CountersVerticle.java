@@ -58,6 +58,7 @@ public final class CountersVerticle extends VerticleBase {
   private final Windows windows;
   private final Scorecards scorecards;
   private final LiveViews views;
+  private final io.cxpulse.analysis.QuadrantWatch quadrants;
   private final LiveMetrics metrics;
   private Counters counters = new Counters();
   private PgSubscriber subscriber;
@@ -82,6 +83,7 @@ public final class CountersVerticle extends VerticleBase {
     this.windows = new Windows(config.minuteRetention(), config.quarterRetention());
     this.scorecards = new Scorecards(config.minN());
     this.views = new LiveViews(windows, scorecards);
+    this.quadrants = new io.cxpulse.analysis.QuadrantWatch(windows, config.quadrantAlertWindow(), config.quadrantAlertMinN());
   }
 
   @Override
@@ -156,6 +158,7 @@ public final class CountersVerticle extends VerticleBase {
       for (Message<CounterDeltaBatch> msg : held) msg.reply("applied");
       held.clear();
       views.markAllChanged();
+      quadrants.baseline(catalog.get(), counters, clock.instant());
       reloading = null;
       readiness.countersLoaded(ar.succeeded());
       List<Runnable> run = new ArrayList<>(waiting);
@@ -178,6 +181,7 @@ public final class CountersVerticle extends VerticleBase {
       return;
     }
     views.markChanged(batch.deltas());
+    quadrants.markChanged(batch.deltas());
     if (reloading != null) {
       held.add(msg);
       return;
@@ -254,6 +258,8 @@ public final class CountersVerticle extends VerticleBase {
     long started = System.nanoTime();
     List<ViewFrame> frames = views.tick(catalog.get()::tenant, counters, clock.instant());
     if (!frames.isEmpty()) vertx.eventBus().publish(FRAMES, new TickFrames(frames));
+    List<DetractorAlert> moved = quadrants.evaluate(catalog.get(), counters, clock.instant());
+    if (!moved.isEmpty()) vertx.eventBus().publish(ALERTS, new AlertBatch(moved));
     metrics.tick(System.nanoTime() - started, frames.size());
   }
 

@@ -7,10 +7,22 @@ import java.util.List;
 /**
  * A new detractor response, pushed live to the screens that watch its touchpoint. The comment is
  * cut to a screenful; the full text stays in the database. No customer id: screens are public.
+ * Other kinds of touchpoint alert (a reason moving into fix-first) travel the same way with their
+ * own JSON in {@code other}: the live endpoint routes every alert by tenant and touchpoint alone.
  */
 public record DetractorAlert(String tenant, String touchpoint, String eventId, int nps, List<String> reasons,
-                             String comment, boolean contactConsent, String occurredAt) {
+                             String comment, boolean contactConsent, String occurredAt, JsonObject other) {
   public static final int COMMENT_LIMIT = 280;
+
+  public DetractorAlert(String tenant, String touchpoint, String eventId, int nps, List<String> reasons,
+      String comment, boolean contactConsent, String occurredAt) {
+    this(tenant, touchpoint, eventId, nps, reasons, comment, contactConsent, occurredAt, null);
+  }
+
+  /** An alert of another kind for the screens watching {@code touchpoint}; {@code json} is sent as is. */
+  public static DetractorAlert other(String tenant, String touchpoint, JsonObject json) {
+    return new DetractorAlert(tenant, touchpoint, null, -1, List.of(), null, false, null, json);
+  }
 
   public static String cut(String comment) {
     if (comment == null || comment.length() <= COMMENT_LIMIT) return comment;
@@ -18,6 +30,7 @@ public record DetractorAlert(String tenant, String touchpoint, String eventId, i
   }
 
   public JsonObject toJson() {
+    if (other != null) return other.copy();
     return new JsonObject().put("type", "alert").put("kind", "detractor").put("tenant", tenant)
         .put("touchpoint", touchpoint).put("eventId", eventId).put("nps", nps)
         .put("reasons", new JsonArray(List.copyOf(reasons))).put("comment", comment)

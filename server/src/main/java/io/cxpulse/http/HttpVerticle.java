@@ -83,6 +83,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/scorecards").handler(rc -> query(rc, CounterQuery.Kind.SCORECARDS));
     router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
     router.get("/api/v1/catalog").handler(this::catalog);
+    io.cxpulse.analysis.AnalysisRoutes.mount(router, ctx, vertx);
     router.route("/api/*").handler(rc -> rc.fail(new ApiError(404, "not_found", "no such endpoint: " + rc.request().path())));
     pages(router);
     router.route().failureHandler(this::failure);
@@ -226,6 +227,10 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void query(RoutingContext rc, CounterQuery.Kind kind) {
+    if (io.cxpulse.analysis.AnalysisRoutes.takes(rc)) {
+      rc.next();
+      return;
+    }
     Principal principal = Requests.reader(rc);
     TenantCatalog tenant = Requests.tenant(ctx, principal);
     List<ApiError.Detail> errors = new ArrayList<>();
@@ -265,6 +270,8 @@ public final class HttpVerticle extends VerticleBase {
       api = new ApiError(400, "invalid", "the request body cannot be decoded");
     } else if (err instanceof ReplyException re && re.failureCode() == FeedbackWriterVerticle.UNAVAILABLE) {
       api = ApiError.unavailable("cannot store feedback right now (" + re.getMessage() + "); retry with the same eventId", 1);
+    } else if (err instanceof ReplyException re && re.failureCode() == io.cxpulse.analysis.SegmentLimits.REJECTED) {
+      api = io.cxpulse.analysis.SegmentLimits.fromReply(re.getMessage());
     } else if (err instanceof ReplyException re && re.failureCode() == 404) {
       api = new ApiError(404, "not_found", re.getMessage());
     } else if (err instanceof ReplyException re) {

@@ -1,6 +1,10 @@
 package io.cxpulse.ingest;
 
+import io.cxpulse.analysis.SegmentCounterStore;
+import io.cxpulse.analysis.SegmentDeltas;
+import io.cxpulse.analysis.SegmentLimits;
 import io.cxpulse.config.Config;
+import io.cxpulse.http.ApiError;
 import io.cxpulse.counters.CounterDeltaBatch;
 import io.cxpulse.counters.CounterDeltas;
 import io.cxpulse.counters.CountersVerticle;
@@ -47,6 +51,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   private final Clock clock;
   private final String nodeId;
   private final Metrics metrics;
+  private final SegmentLimits segments;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedItems;
   private boolean writing;
@@ -57,7 +62,9 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   private long lastFailureLog;
 
   /** @param pool a pool of size 1: one writer connection, reconnected by the pool when lost */
-  public FeedbackWriterVerticle(Config config, Pool pool, Clock clock, String nodeId, Metrics metrics) {
+  public FeedbackWriterVerticle(Config config, Pool pool, Clock clock, String nodeId, Metrics metrics,
+      SegmentLimits segments) {
+    this.segments = segments;
     this.config = config;
     this.pool = pool;
     this.clock = clock;
@@ -69,7 +76,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   public Future<?> start() {
     vertx.eventBus().<WriteRequest>localConsumer(WRITE, this::enqueue);
     metrics.ingest().queue(() -> queuedItems, config.ingestQueueLimit());
-    return Future.succeededFuture();
+    return segments.load(pool);
   }
 
   private void enqueue(Message<WriteRequest> msg) {
@@ -77,6 +84,11 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     if (queuedItems + size > config.ingestQueueLimit() && queuedItems > 0) {
       metrics.ingest().queueFull();
       msg.fail(UNAVAILABLE, "ingest queue full");
+      return;
+    }
+    ApiError overLimit = segments.admit(msg.body().tenant(), msg.body().items());
+    if (overLimit != null) {
+      msg.fail(SegmentLimits.REJECTED, overLimit.toJson().encode());
       return;
     }
     queue.add(new Pending(msg.body(), msg));
@@ -151,6 +163,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
       applied[0] = deltaBatch;
       if (d.isEmpty()) return Future.succeededFuture();
       return FeedbackStore.addCounters(conn, d.asMap())
+          .compose(v -> SegmentCounterStore.add(conn, segmentDeltas(batch, inserted.fresh(), now).asMap()))
           .compose(v -> FeedbackStore.notify(conn, DeltaNotifications.CHANNEL, DeltaNotifications.encode(deltaBatch)));
     }));
     lastTransaction = committed;
@@ -195,6 +208,20 @@ public final class FeedbackWriterVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  /** Segment counter increments of the rows this batch inserted (retries count nothing). */
+  private SegmentDeltas segmentDeltas(List<Pending> batch, java.util.Set<String> fresh, Instant now) {
+    SegmentDeltas out = new SegmentDeltas(now, config.minuteRetention(), config.quarterRetention());
+    java.util.Set<String> done = new java.util.HashSet<>();
+    for (Pending p : batch) {
+      List<String> keys = segments.countedKeys(p.request().tenant());
+      for (Feedback f : p.request().items()) {
+        String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
+        if (fresh.contains(key) && done.add(key)) out.add(p.request().tenant(), p.request().zone(), keys, f);
+      }
+    }
+    return out;
   }
 
   private static DetractorAlert alert(WriteRequest request, Feedback f) {

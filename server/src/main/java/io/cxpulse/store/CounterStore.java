@@ -1,5 +1,6 @@
 package io.cxpulse.store;
 
+import io.cxpulse.analysis.SegmentCounterStore;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
 import io.cxpulse.counters.Grain;
@@ -119,7 +120,8 @@ public final class CounterStore {
     long minuteCutoff = Grain.MINUTE.firstBucketFrom(now.minus(minuteRetention));
     return pool.preparedQuery(PRUNE).execute(Tuple.of("q", quarterCutoff))
         .compose(a -> pool.preparedQuery(PRUNE).execute(Tuple.of("m", minuteCutoff))
-            .map(b -> a.rowCount() + b.rowCount()));
+            .map(b -> a.rowCount() + b.rowCount()))
+        .compose(n -> SegmentCounterStore.prune(pool, quarterCutoff, minuteCutoff).map(s -> n + s));
   }
 
   public Future<List<Difference>> verify(Instant now) {
@@ -134,6 +136,10 @@ public final class CounterStore {
             r.getLong("stored"), r.getLong("recounted")));
       }
       return out;
-    });
+    }).compose(out -> SegmentCounterStore.verify(pool, quarterCutoff, minuteCutoff).map(segments -> {
+      List<Difference> all = new ArrayList<>(out);
+      all.addAll(segments);
+      return all;
+    }));
   }
 }

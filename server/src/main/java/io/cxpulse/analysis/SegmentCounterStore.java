@@ -1,0 +1,149 @@
+package io.cxpulse.analysis;
+
+import io.cxpulse.counters.Grain;
+import io.cxpulse.store.CounterStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Writing, pruning and verifying segment_counter, and the segment values already counted. */
+public final class SegmentCounterStore {
+  private static final String ADD = """
+      INSERT INTO segment_counter (tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx, count)
+      SELECT t, sk, sv, tp, g::"char", b, m, k, i, c
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], $8::text[],
+                  $9::int2[], $10::int8[]) AS u(t, sk, sv, tp, g, b, m, k, i, c)
+      ON CONFLICT (tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx)
+      DO UPDATE SET count = segment_counter.count + EXCLUDED.count""";
+
+  /** Day buckets are never pruned, so they name every value ever counted. */
+  private static final String KNOWN_VALUES = """
+      SELECT DISTINCT tenant, seg_key, seg_value FROM segment_counter WHERE grain = 'd' AND metric = 'responses'""";
+
+  private static final String PRUNE = "DELETE FROM segment_counter WHERE grain = $1::\"char\" AND bucket < $2";
+
+  /**
+   * The recount of {@code CounterStore}'s verify, per counted segment value: the raw rows whose
+   * segment object holds a key the tenant's catalog counts (settings.segments), unnested into
+   * the same items, compared row by row with segment_counter.
+   */
+  private static final String VERIFY = """
+      WITH f AS (
+        SELECT f.*, sg.key AS seg_key, sg.value AS seg_value, floor(extract(epoch FROM f.occurred_at))::bigint AS s,
+               ((f.occurred_at AT TIME ZONE t.time_zone)::date - DATE '1970-01-01')::bigint AS day
+        FROM feedback f JOIN tenant t ON t.id = f.tenant
+        CROSS JOIN LATERAL jsonb_each_text(coalesce(f.segment, '{}'::jsonb)) AS sg(key, value)
+        WHERE coalesce(t.settings -> 'segments', '[]'::jsonb) ? sg.key
+      ), g AS (
+        SELECT f.*, 'm' AS grain, floor(s / 60.0)::bigint AS bucket FROM f
+        UNION ALL SELECT f.*, 'q', (floor(s / 900.0) * 15)::bigint FROM f
+        UNION ALL SELECT f.*, 'd', day FROM f
+      ), items AS (
+        SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'responses' AS metric, '' AS key, 0 AS idx FROM g
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'nps', '', nps FROM g WHERE nps IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'csat', '', csat FROM g WHERE csat IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'csat3', '', csat3 FROM g WHERE csat3 IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'ces', '', ces FROM g WHERE ces IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'reliability', rater_reliability FROM g WHERE rater_reliability IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'assurance', rater_assurance FROM g WHERE rater_assurance IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'tangibles', rater_tangibles FROM g WHERE rater_tangibles IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'empathy', rater_empathy FROM g WHERE rater_empathy IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'responsiveness', rater_responsiveness FROM g WHERE rater_responsiveness IS NOT NULL
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'reason', r,
+               CASE WHEN nps IS NULL THEN 3 WHEN nps >= 9 THEN 2 WHEN nps >= 7 THEN 1 ELSE 0 END
+          FROM g, unnest(coalesce(reasons, '{}') || coalesce(sub_reasons, '{}')) AS r
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'value', v.key, v.value::int
+          FROM g, jsonb_each_text(coalesce(value_ratings, '{}'::jsonb)) AS v
+        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'comment', '', 0 FROM g WHERE comment IS NOT NULL
+      ), recount AS (
+        SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx, count(*) AS count
+        FROM items GROUP BY tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx
+      ), stored AS (
+        SELECT tenant, seg_key, seg_value, touchpoint, grain::text AS grain, bucket, metric, key, idx::int AS idx, count
+        FROM segment_counter
+      )
+      SELECT coalesce(s.tenant, r.tenant) AS tenant, coalesce(s.touchpoint, r.touchpoint) AS touchpoint,
+             coalesce(s.seg_key, r.seg_key) AS seg_key, coalesce(s.seg_value, r.seg_value) AS seg_value,
+             coalesce(s.grain, r.grain) AS grain, coalesce(s.bucket, r.bucket) AS bucket,
+             coalesce(s.metric, r.metric) AS metric, coalesce(s.key, r.key) AS key, coalesce(s.idx, r.idx) AS idx,
+             s.count AS stored, r.count AS recounted
+      FROM stored s FULL OUTER JOIN recount r
+        ON (s.tenant, s.seg_key, s.seg_value, s.touchpoint, s.grain, s.bucket, s.metric, s.key, s.idx)
+         = (r.tenant, r.seg_key, r.seg_value, r.touchpoint, r.grain, r.bucket, r.metric, r.key, r.idx)
+      WHERE s.count IS DISTINCT FROM r.count
+        AND (coalesce(s.grain, r.grain) = 'd'
+          OR (coalesce(s.grain, r.grain) = 'q' AND coalesce(s.bucket, r.bucket) >= $1)
+          OR (coalesce(s.grain, r.grain) = 'm' AND coalesce(s.bucket, r.bucket) >= $2))
+      ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+      LIMIT 1000""";
+
+  private SegmentCounterStore() {}
+
+  public static Future<Void> add(SqlConnection conn, Map<SegmentKey, Long> deltas) {
+    if (deltas.isEmpty()) return Future.succeededFuture();
+    int size = deltas.size();
+    String[] tenant = new String[size], segKey = new String[size], segValue = new String[size], tp = new String[size];
+    String[] grain = new String[size], metric = new String[size], key = new String[size];
+    Long[] bucket = new Long[size], count = new Long[size];
+    Short[] idx = new Short[size];
+    int i = 0;
+    for (Map.Entry<SegmentKey, Long> e : deltas.entrySet()) {
+      SegmentKey k = e.getKey();
+      tenant[i] = k.tenant();
+      segKey[i] = k.segKey();
+      segValue[i] = k.segValue();
+      tp[i] = k.touchpoint();
+      grain[i] = String.valueOf(k.grain().code());
+      bucket[i] = k.bucket();
+      metric[i] = k.metric();
+      key[i] = k.key();
+      idx[i] = (short) k.idx();
+      count[i] = e.getValue();
+      i++;
+    }
+    return conn.preparedQuery(ADD)
+        .execute(Tuple.of(tenant, segKey, segValue, tp, grain, bucket, metric, key, idx, count))
+        .mapEmpty();
+  }
+
+  /** tenant → segment key → the values counted so far. */
+  public static Future<Map<String, Map<String, Set<String>>>> knownValues(SqlClient client) {
+    return client.query(KNOWN_VALUES).execute().map(rs -> {
+      Map<String, Map<String, Set<String>>> out = new HashMap<>();
+      for (Row r : rs) {
+        out.computeIfAbsent(r.getString(0), t -> new HashMap<>())
+            .computeIfAbsent(r.getString(1), k -> new HashSet<>()).add(r.getString(2));
+      }
+      return out;
+    });
+  }
+
+  public static Future<Integer> prune(Pool pool, long quarterCutoff, long minuteCutoff) {
+    return pool.preparedQuery(PRUNE).execute(Tuple.of("q", quarterCutoff))
+        .compose(a -> pool.preparedQuery(PRUNE).execute(Tuple.of("m", minuteCutoff))
+            .map(b -> a.rowCount() + b.rowCount()));
+  }
+
+  /** Differences named like counter ones, the segment in the metric: {@code segment[region=north].nps}. */
+  public static Future<List<CounterStore.Difference>> verify(Pool pool, long quarterCutoff, long minuteCutoff) {
+    return pool.preparedQuery(VERIFY).execute(Tuple.of(quarterCutoff, minuteCutoff)).map(rs -> {
+      List<CounterStore.Difference> out = new ArrayList<>();
+      for (Row r : rs) {
+        out.add(new CounterStore.Difference(r.getString("tenant"), r.getString("touchpoint"), r.getString("grain"),
+            r.getLong("bucket"),
+            "segment[" + r.getString("seg_key") + "=" + r.getString("seg_value") + "]." + r.getString("metric"),
+            r.getString("key"), r.getInteger("idx"), r.getLong("stored"), r.getLong("recounted")));
+      }
+      return out;
+    });
+  }
+}

@@ -1,0 +1,102 @@
+package io.cxpulse.analysis;
+
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.http.ApiError;
+import io.cxpulse.ingest.Feedback;
+import io.cxpulse.support.CatalogRef;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Bounded cardinality of counted segment keys: each key counts at most {@code segmentLimit}
+ * distinct values (tenant setting, else SEGMENT_LIMIT, default 1000), so a misconfigured sender
+ * cannot grow segment_counter without bound. The known values are kept in memory, loaded at start
+ * from segment_counter, and a value is reserved when its request is admitted (a request that then
+ * fails to commit keeps its reservation). Each node tracks its own set and does not hear the
+ * values other nodes admit until it restarts, so with several nodes a key can exceed its limit by
+ * the values first sent to the other nodes. Owned by the writer verticle; not thread-safe.
+ */
+public final class SegmentLimits {
+  /** Failure code of a write refused for segment cardinality; the message is the error JSON. */
+  public static final int REJECTED = 422;
+
+  private final CatalogRef catalog;
+  private final int defaultLimit;
+  private final Map<String, Map<String, Set<String>>> known = new HashMap<>();
+
+  public SegmentLimits(CatalogRef catalog, int defaultLimit) {
+    this.catalog = catalog;
+    this.defaultLimit = defaultLimit;
+  }
+
+  public Future<Void> load(SqlClient client) {
+    return SegmentCounterStore.knownValues(client).map(values -> {
+      known.clear();
+      known.putAll(values);
+      return null;
+    });
+  }
+
+  /** The segment keys the tenant counts (its catalog's {@code segments}). */
+  public List<String> countedKeys(String tenant) {
+    TenantCatalog t = catalog.get().tenant(tenant);
+    return t == null ? List.of() : t.segmentKeys();
+  }
+
+  public int limit(String tenant) {
+    TenantCatalog t = catalog.get().tenant(tenant);
+    Integer limit = t == null ? null : t.settings().getInteger("segmentLimit");
+    return limit == null || limit < 1 ? defaultLimit : limit;
+  }
+
+  /**
+   * Admits a request's new values, or returns the error (nothing reserved) when one would take a
+   * key past its limit. Paths are {@code /<i>/segment/<key>}, i the item's index in the request.
+   */
+  public ApiError admit(String tenant, List<Feedback> items) {
+    List<String> keys = countedKeys(tenant);
+    if (keys.isEmpty()) return null;
+    int limit = limit(tenant);
+    Map<String, Set<String>> byKey = known.computeIfAbsent(tenant, t -> new HashMap<>());
+    Map<String, Set<String>> added = new HashMap<>();
+    List<ApiError.Detail> details = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      for (String key : keys) {
+        String value = items.get(i).segment().get(key);
+        if (value == null) continue;
+        Set<String> values = byKey.computeIfAbsent(key, k -> new HashSet<>());
+        Set<String> fresh = added.computeIfAbsent(key, k -> new HashSet<>());
+        if (values.contains(value) || fresh.contains(value)) continue;
+        if (values.size() + fresh.size() >= limit) {
+          details.add(new ApiError.Detail("/" + i + "/segment/" + key, "segment key '" + key + "' already counts "
+              + values.size() + " distinct values, its limit is " + limit + "; '" + value + "' would be one more"));
+        } else {
+          fresh.add(value);
+        }
+      }
+    }
+    if (!details.isEmpty()) {
+      return new ApiError(422, "segment_limit", "a segment key would exceed its limit of distinct values; nothing was stored",
+          details, null);
+    }
+    added.forEach((key, values) -> byKey.get(key).addAll(values));
+    return null;
+  }
+
+  public static ApiError fromReply(String message) {
+    JsonObject j = new JsonObject(message);
+    List<ApiError.Detail> details = new ArrayList<>();
+    for (Object d : j.getJsonArray("details", new io.vertx.core.json.JsonArray())) {
+      JsonObject o = (JsonObject) d;
+      details.add(new ApiError.Detail(o.getString("path"), o.getString("message")));
+    }
+    return new ApiError(REJECTED, j.getString("error"), j.getString("message"), details, null);
+  }
+}

@@ -1,0 +1,111 @@
+package io.cxpulse.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxpulse.testing.LiveClient;
+import io.cxpulse.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Segment cardinality limits, and the live fix-first alert over a real WebSocket")
+class SegmentLimitAndAlertTest {
+
+  private static JsonObject item(String id, String tp, int nps, String store) {
+    JsonObject o = new JsonObject().put("eventId", id).put("touchpoint", tp).put("nps", nps);
+    if (store != null) o.put("segment", new JsonObject().put("store", store));
+    return o;
+  }
+
+  private static HttpResponse<String> post(TestServer server, JsonObject... items) {
+    return server.postJson("/api/v1/feedback", server.ingestToken("acme"), new JsonArray(List.of((Object[]) items)).encode());
+  }
+
+  @Test
+  @DisplayName("a value past a key's limit rejects the whole batch with 422 at /<i>/segment/<key>; known values still pass")
+  void segmentLimit() {
+    try (TestServer server = TestServer.start(Map.of("SEGMENT_LIMIT", "3"))) {
+      assertThat(post(server, item("a", "store", 9, "s1"), item("b", "store", 9, "s2"), item("c", "store", 9, "s3"))
+          .statusCode()).isEqualTo(200);
+      HttpResponse<String> over = post(server, item("d", "store", 0, "s1"), item("e", "store", 0, "s4"));
+      assertThat(over.statusCode()).as(over.body()).isEqualTo(422);
+      JsonObject error = new JsonObject(over.body());
+      assertThat(error.getString("error")).isEqualTo("segment_limit");
+      assertThat(error.getJsonArray("details").getJsonObject(0).getString("path")).isEqualTo("/1/segment/store");
+      assertThat(error.getJsonArray("details").getJsonObject(0).getString("message")).contains("limit is 3");
+      // Nothing of that batch was stored: "d" (a known value) is not counted either.
+      JsonObject cards = new JsonObject(server.get("/api/v1/scorecards?window=1h", server.viewerToken("acme")).body());
+      assertThat(cards.getJsonObject("overall").getJsonObject("nps").getLong("n")).isEqualTo(3);
+      // Known values, responses without that key, and uncounted keys are still accepted.
+      assertThat(post(server, item("d", "store", 0, "s1"), item("f", "app", 5, null)).statusCode()).isEqualTo(200);
+      JsonObject s1 = new JsonObject(server.get("/api/v1/scorecards?window=1h&segment.store=s1",
+          server.viewerToken("acme")).body());
+      assertThat(s1.getJsonObject("overall").getJsonObject("nps").getLong("n")).isEqualTo(2);
+      // After a restart the known values are loaded from segment_counter: the limit still holds.
+      server.restart();
+      assertThat(post(server, item("g", "store", 0, "s5")).statusCode()).isEqualTo(422);
+      assertThat(post(server, item("h", "store", 0, "s3")).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @DisplayName("a reason moving into fix-first sends one live alert to screens watching that touchpoint, not one per tick")
+  void fixFirstAlert() {
+    Vertx vertx = Vertx.vertx();
+    try (TestServer server = TestServer.start(Map.of("LIVE_TICK_MS", "100", "QUADRANT_ALERT_MIN_N", "20"))) {
+      try (LiveClient hotline = LiveClient.ready(vertx, server.server().port(), server.viewerToken("acme"));
+           LiveClient app = LiveClient.ready(vertx, server.server().port(), server.viewerToken("acme"))) {
+        hotline.subscribe("wall", "1h", "hotline");
+        hotline.next(5, LiveClient.type("snapshot"));
+        app.subscribe("wall", "1h", "app");
+        app.next(5, LiveClient.type("snapshot"));
+        // 10 detractors choosing price, 8 promoters choosing attitude, 2 promoters choosing attitude and quality.
+        // Level 1, N = 20: price n 10, attention .5, sub-NPS -100; attitude n 10, .5, +100; quality n 2, .1, +100.
+        // Means: attention 1.1/3 = .3667, sub-NPS 100/3 = 33.3 → price is fix-first, attitude keep, quality polish.
+        List<Object> items = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          items.add(item("p" + i, "hotline", 2, null).put("reasons", new JsonArray().add("price")));
+        }
+        for (int i = 0; i < 10; i++) {
+          JsonArray reasons = new JsonArray().add("attitude");
+          if (i < 2) reasons.add("quality");
+          items.add(item("q" + i, "hotline", 10, null).put("reasons", reasons));
+        }
+        HttpResponse<String> r = server.postJson("/api/v1/feedback", server.ingestToken("acme"), new JsonArray(items).encode());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject alert = hotline.next(10, m -> "alert".equals(m.getString("type")) && "fix-first".equals(m.getString("kind")));
+        assertThat(alert.getString("touchpoint")).isEqualTo("hotline");
+        assertThat(alert.getString("reason")).isEqualTo("price");
+        assertThat(alert.getString("label")).isEqualTo("Price");
+        assertThat(alert.getDouble("attention")).isEqualTo(0.5);
+        assertThat(alert.getDouble("subNps")).isEqualTo(-100.0);
+        assertThat(alert.getLong("n")).isEqualTo(20);
+        assertThat(alert.getString("at")).endsWith("+08:00");
+        // Still fix-first after another detractor: no second alert while it stays there.
+        assertThat(server.postJson("/api/v1/feedback", server.ingestToken("acme"),
+            item("p10", "hotline", 1, null).put("reasons", new JsonArray().add("price")).encode()).statusCode()).isEqualTo(200);
+        hotline.next(5, m -> "update".equals(m.getString("type")));
+        long deadline = System.currentTimeMillis() + 1500;
+        while (System.currentTimeMillis() < deadline) {
+          JsonObject m = hotline.poll();
+          if (m != null) assertThat(m.getString("kind")).as(m.encode()).isNotEqualTo("fix-first");
+          else Thread.sleep(50);
+        }
+        // The screen watching only the app heard nothing about the hotline.
+        JsonObject m;
+        while ((m = app.poll()) != null) assertThat(m.getString("kind")).as(m.encode()).isNotEqualTo("fix-first");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      vertx.close();
+    }
+  }
+}
