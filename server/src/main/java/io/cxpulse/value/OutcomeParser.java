@@ -130,9 +130,10 @@ public final class OutcomeParser {
     if (o.getValue("amount") != null) {
       if (o.getValue("amount") instanceof Number n) {
         try {
-          amount = new BigDecimal(n.toString());
-          if (amount.signum() < 0 || amount.compareTo(MAX_AMOUNT) > 0 || amount.scale() > 2) {
-            invalid.add(new ApiError.Detail(p + "/amount", "must be 0..999999999999.99 with at most 2 decimals"));
+          // Money is kept to the cent; a binary double like 123.45000000000002 means 123.45.
+          amount = new BigDecimal(n.toString()).setScale(2, java.math.RoundingMode.HALF_UP);
+          if (amount.signum() < 0 || amount.compareTo(MAX_AMOUNT) > 0) {
+            invalid.add(new ApiError.Detail(p + "/amount", "must be a number from 0 to 999999999999.99"));
           }
         } catch (NumberFormatException e) {
           invalid.add(new ApiError.Detail(p + "/amount", "must be a number"));
