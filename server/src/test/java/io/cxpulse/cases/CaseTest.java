@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -93,20 +92,6 @@ class CaseTest {
 
   private static JsonObject caseOf(String eventId, String token) {
     return cases("?limit=500", token).stream().filter(c -> eventId.equals(c.getString("eventId"))).findFirst().orElse(null);
-  }
-
-  private static <T> T eventually(Supplier<T> value, java.util.function.Predicate<T> ok) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    T v = value.get();
-    while (!ok.test(v) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      v = value.get();
-    }
-    return v;
   }
 
   @Test
