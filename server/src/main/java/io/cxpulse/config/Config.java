@@ -35,7 +35,8 @@ public record Config(
     boolean benchEndpoints,
     int metricsMaxTouchpoints,
     String logFormat,
-    boolean logRequests) {
+    boolean logRequests,
+    SecurityConfig security) {
 
   /** How to reach PostgreSQL: null url and null host mean "start the embedded one". */
   public record DatabaseConfig(String url, String host, Integer port, String database, String user, String password) {
@@ -83,7 +84,8 @@ public record Config(
         "true".equalsIgnoreCase(r.string("BENCH_ENDPOINTS", "false")),
         r.intValue("METRICS_MAX_TOUCHPOINTS", 100, 1, 10_000),
         r.choice("LOG_FORMAT", "text", List.of("text", "json")),
-        "true".equalsIgnoreCase(r.string("LOG_REQUESTS", "false")));
+        "true".equalsIgnoreCase(r.string("LOG_REQUESTS", "false")),
+        SecurityConfig.from(env, errors));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", errors));
     }
