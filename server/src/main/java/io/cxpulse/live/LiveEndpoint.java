@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class LiveEndpoint {
   static final int AUTH_TIMEOUT_MS = 5_000;
   static final int MAX_SUBSCRIPTIONS = 16;
+  /** Clients send only auth, subscribe, ping: a few hundred bytes. Past the frame limit (16 KiB) the transport drops the connection (1006). */
+  static final int MAX_CLIENT_MESSAGE_CHARS = 4096;
   private static final Pattern SUB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Logger LOG = LoggerFactory.getLogger(LiveEndpoint.class);
 
@@ -150,6 +152,10 @@ public final class LiveEndpoint {
 
   private void onMessage(LiveConnection conn, String text) {
     conn.lastHeard = System.currentTimeMillis();
+    if (text.length() > MAX_CLIENT_MESSAGE_CHARS) {
+      conn.ws.close((short) 1009, "messages are small control messages");
+      return;
+    }
     JsonObject msg;
     try {
       msg = new JsonObject(text);
