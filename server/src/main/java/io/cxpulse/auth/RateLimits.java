@@ -82,8 +82,13 @@ public final class RateLimits {
     return Bucket.builder().addLimit(l -> l.capacity(2L * rate).refillGreedy(rate, Duration.ofSeconds(1))).build();
   }
 
-  /** The bucket key of a token: tenant, subject and jti (or exp when it has none). */
-  public static String tokenKey(Principal p) {
-    return p.tenant() + "\n" + p.subject() + "\n" + (p.tokenId() != null ? p.tokenId() : String.valueOf(p.expiresAtSeconds()));
+  /**
+   * The bucket key of a verified token: its tenant and the end of its signature, which differs
+   * for every token (two tokens of the same subject issued in the same second share nothing).
+   */
+  public static String tokenKey(Principal p, String token) {
+    int dot = token.lastIndexOf('.');
+    String signature = dot < 0 ? token : token.substring(dot + 1);
+    return p.tenant() + "\n" + (signature.length() > 32 ? signature.substring(signature.length() - 32) : signature);
   }
 }

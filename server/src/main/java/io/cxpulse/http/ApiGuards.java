@@ -58,7 +58,8 @@ final class ApiGuards {
   /** Per token and per client address; 429 with Retry-After when either bucket is empty. */
   static void ingestLimit(RoutingContext rc, Security security) {
     Principal principal = Requests.principal(rc);
-    RateLimits.Decision d = security.rateLimits().ingest(RateLimits.tokenKey(principal),
+    String header = rc.request().getHeader("Authorization");
+    RateLimits.Decision d = security.rateLimits().ingest(RateLimits.tokenKey(principal, header == null ? "" : header.trim()),
         ClientAddress.of(rc.request(), security.trustedProxies()));
     if (d.allowed()) {
       rc.next();
