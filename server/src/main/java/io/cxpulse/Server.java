@@ -86,6 +86,10 @@ public final class Server implements AutoCloseable {
     StructuredLogs.apply(config.logFormat());
     // Keys first: a server without a usable verification key must not start.
     KeyRing keyRing = KeyRing.fromConfig(config.security(), config.dataDir());
+    if (keyRing.development()) {
+      LOG.warn("no JWT_PUBLIC_KEYS, JWT_PRIVATE_KEY or JWKS_URL configured: using the development key in {}; "
+          + "anyone with that file can sign tokens, configure your own keys for production", config.dataDir().resolve("keys"));
+    }
     Database database = Database.open(config.database(), config.dataDir(), false);
     Metrics metrics = new Metrics(config);
     Vertx vertx = metrics.newVertx(new VertxOptions());

@@ -107,11 +107,7 @@ public final class KeyRing {
    * IllegalStateException on an unreadable or unsuitable key.
    */
   public static KeyRing fromConfig(SecurityConfig config, Path dataDir) {
-    if (config.developmentKeys()) {
-      LOG.warn("no JWT_PUBLIC_KEYS, JWT_PRIVATE_KEY or JWKS_URL configured: using the development key in {}; "
-          + "anyone with that file can sign tokens, configure your own keys for production", dataDir.resolve("keys"));
-      return development(SigningKeys.loadOrGenerate(dataDir));
-    }
+    if (config.developmentKeys()) return development(SigningKeys.loadOrGenerate(dataDir));
     Map<String, VerificationKey> fixed = new LinkedHashMap<>();
     config.publicKeys().forEach((kid, file) -> fixed.put(kid, admit(kid, publicKey(read(file), file.toString()), file.toString())));
     SigningKey signer = null;
