@@ -81,6 +81,27 @@ class LimitsAndCorsTest {
   }
 
   @Test
+  @DisplayName("X-Forwarded-For counts only from TRUSTED_PROXIES: behind the proxy each client has its own failure budget; without it the header is ignored")
+  void trustedProxies() {
+    try (TestServer proxied = TestServer.start(Map.of("RATE_AUTH_FAILURES_PER_IP", "2", "TRUSTED_PROXIES", "127.0.0.1"))) {
+      for (int i = 0; i < 2; i++) assertThat(status(proxied, "203.0.113.5", "bad")).isEqualTo(401);
+      assertThat(status(proxied, "203.0.113.5", proxied.viewerToken("acme"))).isEqualTo(429);
+      assertThat(status(proxied, "203.0.113.6", proxied.viewerToken("acme"))).isEqualTo(200);
+      // A client cannot escape by prepending an address: the right-most untrusted hop counts.
+      assertThat(status(proxied, "198.51.100.1, 203.0.113.5", proxied.viewerToken("acme"))).isEqualTo(429);
+    }
+    try (TestServer direct = TestServer.start(Map.of("RATE_AUTH_FAILURES_PER_IP", "2"))) {
+      for (int i = 0; i < 2; i++) assertThat(status(direct, "203.0.113." + i, "bad")).isEqualTo(401);
+      assertThat(status(direct, "203.0.113.99", direct.viewerToken("acme"))).isEqualTo(429);
+    }
+  }
+
+  private static int status(TestServer s, String forwardedFor, String token) {
+    return s.send(HttpRequest.newBuilder(s.uri("/api/v1/scorecards?window=1h")).header("X-Forwarded-For", forwardedFor)
+        .header("Authorization", "Bearer " + token).GET().build()).statusCode();
+  }
+
+  @Test
   @DisplayName("CORS: a preflight from the allowed origin is answered with its headers; another origin's preflight is 403 without CORS headers; a GET from it gets none")
   void cors() {
     HttpResponse<String> ok = server.send(HttpRequest.newBuilder(server.uri("/api/v1/scorecards"))
