@@ -1,11 +1,14 @@
 package io.cxpulse;
 
 import io.cxpulse.auth.Principal;
-import io.cxpulse.auth.SigningKeys;
+import io.cxpulse.auth.KeyRing;
+import io.cxpulse.auth.TokenPolicy;
 import io.cxpulse.auth.Tokens;
 import io.cxpulse.config.Config;
 import io.cxpulse.store.CounterStore;
+import io.cxpulse.store.CatalogStore;
 import io.cxpulse.store.Database;
+import io.cxpulse.store.DeviceTokenStore;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -29,6 +32,7 @@ public final class Main {
         case "serve" -> serve(rest);
         case "token" -> token(rest);
         case "verify" -> verify();
+        case "device" -> device(rest);
         case "help", "--help", "-h" -> usage(0);
         default -> usage(2);
       };
@@ -44,8 +48,12 @@ public final class Main {
         usage: java -jar cxpulse.jar serve [--demo]
                java -jar cxpulse.jar token --tenant T --role R[,R…] [--touchpoints a,b] [--ttl 30d] [--sub NAME]
                java -jar cxpulse.jar verify
+               java -jar cxpulse.jar device issue --tenant T --name N [--touchpoints a,b] [--ttl 365d]
+               java -jar cxpulse.jar device list --tenant T
+               java -jar cxpulse.jar device revoke --tenant T --id X
         roles: ingest, viewer, manager, admin. Environment: HTTP_PORT, DATA_DIR, DATABASE_URL (or PG*),
-        CXPULSE_CATALOG, ALLOWED_ORIGINS, JWT_ISSUER, JWT_AUDIENCE, LIVE_TICK_MS, DEMO_RATE.""");
+        CXPULSE_CATALOG, ALLOWED_ORIGINS, JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEYS, JWT_PRIVATE_KEY, JWT_KEY_ID,
+        JWKS_URL, TOKEN_MAX_TTL_<ROLE>, LIVE_TICK_MS, DEMO_RATE (see docs/security.md).""");
     return code;
   }
 
@@ -57,10 +65,11 @@ public final class Main {
     String base = "http://localhost:" + config.httpPort();
     StringBuilder banner = new StringBuilder("\ncxpulse is running at " + base + "\n");
     if (demo) {
-      String viewer = server.tokens().issue("demo-viewer", "demo", List.of(Principal.VIEWER, Principal.MANAGER), null,
-          Duration.ofDays(30));
+      List<String> demoRoles = List.of(Principal.VIEWER, Principal.MANAGER);
+      String viewer = server.tokens().issue("demo-viewer", "demo", demoRoles, null,
+          server.tokens().policy().cap(demoRoles, false));
       banner.append("""
-          Demo data is flowing for tenant "demo". A viewer/manager token (valid 30 days):
+          Demo data is flowing for tenant "demo". A viewer/manager token (valid as long as TOKEN_MAX_TTL_MANAGER, 7 days by default):
 
             %s
 
@@ -90,12 +99,19 @@ public final class Main {
       if (!Principal.ROLES.contains(role)) throw new IllegalArgumentException("unknown role " + role);
     }
     List<String> touchpoints = opts.containsKey("touchpoints") ? List.of(opts.get("touchpoints").split(",")) : null;
-    Duration ttl = ttl(opts.getOrDefault("ttl", "30d"));
     Config config = Config.fromEnv();
-    SigningKeys keys = SigningKeys.loadOrGenerate(config.dataDir());
+    TokenPolicy policy = TokenPolicy.of(config.jwtIssuer(), config.jwtAudience(), config.security());
+    Duration cap = policy.cap(roleList, false);
+    Duration ttl = opts.containsKey("ttl") ? ttl(opts.get("ttl")) : min(Duration.ofDays(30), cap);
+    if (ttl.compareTo(cap) > 0) {
+      throw new IllegalArgumentException("--ttl " + opts.get("ttl") + " exceeds the cap of role(s) " + roles + " ("
+          + cap.toHours() + " h; TOKEN_MAX_TTL_<ROLE>); use device issue for wall screens");
+    }
+    KeyRing ring = KeyRing.fromConfig(config.security(), config.dataDir());
     Vertx vertx = Vertx.vertx();
     try {
-      Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience());
+      Tokens tokens = new Tokens(vertx, ring, policy);
+      if (!tokens.canIssue()) throw new IllegalStateException("no signing key: set JWT_PRIVATE_KEY and JWT_KEY_ID");
       System.out.println(tokens.issue(opts.getOrDefault("sub", "cli"), tenant, roleList, touchpoints, ttl));
     } finally {
       vertx.close();
@@ -132,6 +148,88 @@ public final class Main {
         }
       }
     }
+  }
+
+  /**
+   * Wall-screen device tokens, against the database like {@code verify}: a running server hears a
+   * revocation at once (NOTIFY).
+   */
+  private static int device(String[] args) {
+    if (args.length == 0) return usage(2);
+    String action = args[0];
+    Map<String, String> opts = options(Arrays.copyOfRange(args, 1, args.length));
+    String tenant = opts.get("tenant");
+    if (tenant == null) throw new IllegalArgumentException("device " + action + " needs --tenant");
+    Config config = Config.fromEnv();
+    try (Database database = Database.open(config.database(), config.dataDir(), true)) {
+      Vertx vertx = Vertx.vertx();
+      try {
+        Pool pool = database.pool(vertx, "device", 1, 4);
+        DeviceTokenStore store = new DeviceTokenStore(pool);
+        switch (action) {
+          case "issue" -> {
+            String name = opts.get("name");
+            if (name == null || name.isBlank() || name.length() > 100) {
+              throw new IllegalArgumentException("device issue needs --name (1..100 characters)");
+            }
+            TokenPolicy policy = TokenPolicy.of(config.jwtIssuer(), config.jwtAudience(), config.security());
+            Duration ttl = opts.containsKey("ttl") ? ttl(opts.get("ttl")) : config.security().defaultDeviceTokenLifetime();
+            if (ttl.compareTo(policy.deviceCap()) > 0) {
+              throw new IllegalArgumentException("--ttl exceeds the device token cap of " + policy.deviceCap().toDays() + " days");
+            }
+            var catalog = Server.await(new CatalogStore(pool).load()).tenant(tenant);
+            if (catalog == null) throw new IllegalArgumentException("no tenant " + tenant + " in the database");
+            List<String> touchpoints = null;
+            if (opts.containsKey("touchpoints")) {
+              touchpoints = List.of(opts.get("touchpoints").split(","));
+              for (String tp : touchpoints) {
+                if (catalog.touchpoint(tp) == null) throw new IllegalArgumentException("tenant " + tenant + " has no touchpoint " + tp);
+              }
+            }
+            Tokens tokens = new Tokens(vertx, KeyRing.fromConfig(config.security(), config.dataDir()), policy);
+            if (!tokens.canIssue()) throw new IllegalStateException("no signing key: set JWT_PRIVATE_KEY and JWT_KEY_ID");
+            String id = "dev_" + java.util.UUID.randomUUID().toString().replace("-", "");
+            Instant expiresAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plus(ttl);
+            Server.await(store.insert(tenant, id, name.strip(), touchpoints, "cli", expiresAt));
+            String token = tokens.issueDevice(tenant, id, touchpoints, ttl);
+            System.out.println("id:        " + id);
+            System.out.println("expiresAt: " + expiresAt);
+            System.out.println("token:     " + token);
+            System.out.println("wall URL:  /wall#token=" + token);
+          }
+          case "list" -> {
+            Instant now = Instant.now();
+            for (DeviceTokenStore.Device d : Server.await(store.list(tenant))) System.out.println(d.toJson(now).encode());
+          }
+          case "revoke" -> {
+            String id = opts.get("id");
+            if (id == null) throw new IllegalArgumentException("device revoke needs --id");
+            Instant at = Server.await(store.revoke(tenant, id));
+            if (at == null) {
+              System.err.println("cxpulse: tenant " + tenant + " has no device " + id);
+              return 1;
+            }
+            System.out.println("revoked " + id + " at " + at);
+          }
+          default -> {
+            return usage(2);
+          }
+        }
+        return 0;
+      } finally {
+        CountDownLatch closed = new CountDownLatch(1);
+        vertx.close().onComplete(ar -> closed.countDown());
+        try {
+          closed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   static Duration ttl(String text) {

@@ -1,6 +1,11 @@
 package io.cxpulse;
 
-import io.cxpulse.auth.SigningKeys;
+import io.cxpulse.auth.KeyRing;
+import io.cxpulse.auth.RateLimits;
+import io.cxpulse.auth.RevocationVerticle;
+import io.cxpulse.auth.Revocations;
+import io.cxpulse.auth.Security;
+import io.cxpulse.auth.TokenPolicy;
 import io.cxpulse.auth.Tokens;
 import io.cxpulse.cases.CaseWatchVerticle;
 import io.cxpulse.catalog.CatalogFile;
@@ -27,6 +32,7 @@ import io.cxpulse.metrics.StructuredLogs;
 import io.cxpulse.store.CatalogStore;
 import io.cxpulse.store.CounterStore;
 import io.cxpulse.store.Database;
+import io.cxpulse.store.DeviceTokenStore;
 import io.cxpulse.support.CatalogRef;
 import io.cxpulse.support.LocalCodec;
 import io.cxpulse.support.Readiness;
@@ -79,7 +85,12 @@ public final class Server implements AutoCloseable {
 
   public static Server start(Config config, boolean demo, Clock clock) {
     StructuredLogs.apply(config.logFormat());
-    SigningKeys keys = SigningKeys.loadOrGenerate(config.dataDir());
+    // Keys first: a server without a usable verification key must not start.
+    KeyRing keyRing = KeyRing.fromConfig(config.security(), config.dataDir());
+    if (keyRing.development()) {
+      LOG.warn("no JWT_PUBLIC_KEYS, JWT_PRIVATE_KEY or JWKS_URL configured: using the development key in {}; "
+          + "anyone with that file can sign tokens, configure your own keys for production", config.dataDir().resolve("keys"));
+    }
     Database database = Database.open(config.database(), config.dataDir(), false);
     Metrics metrics = new Metrics(config);
     Vertx vertx = metrics.newVertx(new VertxOptions());
@@ -88,7 +99,9 @@ public final class Server implements AutoCloseable {
           ViewKey.class, ViewFrame.class, TickFrames.class, AlertBatch.class, LiveStatus.class)) {
         LocalCodec.register(vertx, type);
       }
-      Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience());
+      await(keyRing.start(vertx, config.security().jwksRefresh()));
+      TokenPolicy policy = TokenPolicy.of(config.jwtIssuer(), config.jwtAudience(), config.security());
+      Tokens tokens = new Tokens(vertx, keyRing, policy);
       Readiness readiness = new Readiness();
       Pool readPool = database.pool(vertx, "read", 4, 256);
       Pool writerPool = database.pool(vertx, "writer", 1, 16);
@@ -109,9 +122,14 @@ public final class Server implements AutoCloseable {
           new io.cxpulse.analysis.SegmentLimits(catalog, config.segmentLimit())))));
       deployments.add(0, await(vertx.deployVerticle(new CaseWatchVerticle(readPool, catalog, clock, database.connectOptions(),
           config.caseCheckMs()))));
+      Revocations revocations = new Revocations();
+      DeviceTokenStore deviceStore = new DeviceTokenStore(readPool);
+      deployments.add(0, await(vertx.deployVerticle(new RevocationVerticle(revocations, deviceStore, database.connectOptions()))));
+      Security security = new Security(keyRing, policy, revocations, RateLimits.of(config.security()), deviceStore,
+          config.security().trustedProxies(), config.security().defaultDeviceTokenLifetime());
       LiveStats liveStats = new LiveStats();
       metrics.live().bind(liveStats, catalog.get());
-      ServerContext ctx = new ServerContext(config, keys, tokens, catalog, readPool, readiness, clock, liveStats, metrics);
+      ServerContext ctx = new ServerContext(config, security, tokens, catalog, readPool, readiness, clock, liveStats, metrics);
       deployments.add(0, await(vertx.deployVerticle(() -> new HttpVerticle(ctx),
           new DeploymentOptions().setInstances(config.httpInstances()))));
       LOG.info("cxpulse listening on http://localhost:{} ({} tenants, {} database)", config.httpPort(),

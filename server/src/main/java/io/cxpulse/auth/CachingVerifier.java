@@ -10,10 +10,12 @@ import java.util.function.LongSupplier;
  * CPU, and the JWT library verifies under one lock per key, so without this every request of
  * every core would queue on one signature check; survey tools and screens reuse their token.
  * One instance per HTTP verticle, used only from its event loop: no locks. An entry lives at most
- * {@code ttlSeconds} and never past the token's own exp; failures are not cached.
+ * {@code ttlSeconds} and never past the token's own exp; failures are not cached. Revocation is
+ * checked on every call, cached or not.
  */
 public final class CachingVerifier implements TokenVerifier {
   private final TokenVerifier delegate;
+  private final Revocations revocations;
   private final int maxEntries;
   private final long ttlSeconds;
   private final LongSupplier nowSeconds;
@@ -22,7 +24,13 @@ public final class CachingVerifier implements TokenVerifier {
   private record Entry(Principal principal, long validUntil) {}
 
   public CachingVerifier(TokenVerifier delegate, int maxEntries, long ttlSeconds, LongSupplier nowSeconds) {
+    this(delegate, new Revocations(), maxEntries, ttlSeconds, nowSeconds);
+  }
+
+  public CachingVerifier(TokenVerifier delegate, Revocations revocations, int maxEntries, long ttlSeconds,
+      LongSupplier nowSeconds) {
     this.delegate = delegate;
+    this.revocations = revocations;
     this.maxEntries = maxEntries;
     this.ttlSeconds = ttlSeconds;
     this.nowSeconds = nowSeconds;
@@ -40,14 +48,20 @@ public final class CachingVerifier implements TokenVerifier {
     long now = nowSeconds.getAsLong();
     Entry hit = cache.get(token);
     if (hit != null) {
-      if (now < hit.validUntil()) return Future.succeededFuture(hit.principal());
+      if (now < hit.validUntil()) return admitted(hit.principal());
       cache.remove(token);
     }
-    return delegate.verify(token).onSuccess(p ->
-        cache.put(token, new Entry(p, Math.min(p.expiresAtSeconds(), nowSeconds.getAsLong() + ttlSeconds))));
+    return delegate.verify(token).compose(p -> {
+      cache.put(token, new Entry(p, Math.min(p.expiresAtSeconds(), nowSeconds.getAsLong() + ttlSeconds)));
+      return admitted(p);
+    });
   }
 
-  /** Forgets every token, e.g. after a revocation. */
+  private Future<Principal> admitted(Principal p) {
+    return revocations.revoked(p) ? Future.failedFuture(new SecurityException("token revoked")) : Future.succeededFuture(p);
+  }
+
+  /** Forgets every token. */
   public void clear() {
     cache.clear();
   }

@@ -39,7 +39,9 @@ public record Config(
     int segmentLimit,
     Duration quadrantAlertWindow,
     int quadrantAlertMinN,
-    long caseCheckMs) {
+    long caseCheckMs,
+    SecurityConfig security) {
+
 
   /** How to reach PostgreSQL: null url and null host mean "start the embedded one". */
   public record DatabaseConfig(String url, String host, Integer port, String database, String user, String password) {
@@ -91,7 +93,9 @@ public record Config(
         r.intValue("SEGMENT_LIMIT", 1000, 1, 1_000_000),
         Duration.ofMinutes(r.intValue("QUADRANT_ALERT_WINDOW_MINUTES", 60, 1, 6 * 60)),
         r.intValue("QUADRANT_ALERT_MIN_N", 30, 1, 1_000_000),
-        r.intValue("CASE_CHECK_MS", 15_000, 50, 3_600_000));
+        r.intValue("CASE_CHECK_MS", 15_000, 50, 3_600_000),
+        SecurityConfig.from(env, errors));
+
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", errors));
     }

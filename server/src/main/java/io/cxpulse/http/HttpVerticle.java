@@ -1,8 +1,9 @@
 package io.cxpulse.http;
 
 import io.cxpulse.auth.CachingVerifier;
+import io.cxpulse.auth.ClientAddress;
+import io.cxpulse.auth.RateLimits;
 import io.cxpulse.auth.Principal;
-import io.cxpulse.auth.Tokens;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.CounterQuery;
 import io.cxpulse.counters.CountersVerticle;
@@ -56,7 +57,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // Our own JWTAuth (its signature check locks per instance) and our own cache of verified tokens.
-    verifier = new CachingVerifier(new Tokens(vertx, ctx.keys(), ctx.config().jwtIssuer(), ctx.config().jwtAudience()),
+    verifier = new CachingVerifier(ctx.security().newVerifier(vertx), ctx.security().revocations(),
         10_000, 60, () -> ctx.clock().instant().getEpochSecond());
     Router router = Router.router(vertx);
     HttpObservability.install(vertx, router, ctx.metrics(), ctx.config().logRequests());
@@ -65,9 +66,13 @@ public final class HttpVerticle extends VerticleBase {
 
     // Browsers cannot set headers on a WebSocket: the live endpoint authenticates with its first message.
     live = new LiveEndpoint(vertx, verifier, ctx.catalog(), ctx.config().allowedOrigins(),
-        LiveSettings.of(ctx.config(), ctx.liveStats()));
+        LiveSettings.of(ctx.config(), ctx.liveStats()), ctx.security());
     router.get("/api/v1/live").handler(rc -> live.handle(rc.request()));
+    router.route("/api/*").handler(ApiGuards.cors(ctx.config().allowedOrigins()));
     router.route("/api/*").handler(this::authenticate);
+    for (String path : List.of("/api/v1/feedback", "/api/v1/outcomes")) {
+      router.post(path).handler(rc -> ApiGuards.ingestLimit(rc, ctx.security()));
+    }
     // The media type is checked before the body is read (a route of its own: Vert.x wants the
     // body handler first on a route), so a form or multipart body is never decoded.
     router.post("/api/v1/feedback").handler(this::requireContentType);
@@ -86,6 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     io.cxpulse.analysis.AnalysisRoutes.mount(router, ctx, vertx);
     io.cxpulse.cases.CaseRoutes.mount(router, ctx, vertx);
     io.cxpulse.value.ValueRoutes.mount(router, ctx, vertx);
+    DeviceRoutes.mount(router, ctx);
     router.route("/api/*").handler(rc -> rc.fail(new ApiError(404, "not_found", "no such endpoint: " + rc.request().path())));
     pages(router);
     router.route().failureHandler(this::failure);
@@ -165,8 +171,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void authenticate(RoutingContext rc) {
+    String client = ClientAddress.of(rc.request(), ctx.security().trustedProxies());
+    RateLimits.Decision allowed = ctx.security().rateLimits().mayAuthenticate(client);
+    if (!allowed.allowed()) {
+      rc.fail(ApiGuards.tooManyRequests("too many failed authentications from this address", allowed.retryAfterSeconds()));
+      return;
+    }
     String header = rc.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.security().rateLimits().failed(client);
       rc.fail(new ApiError(401, "unauthorized", "send Authorization: Bearer <token>"));
       return;
     }
@@ -179,7 +192,14 @@ public final class HttpVerticle extends VerticleBase {
           rc.put(PRINCIPAL, principal);
           rc.next();
         },
-        err -> rc.fail(new ApiError(401, "unauthorized", "the token is missing, malformed, expired or not ours")));
+        err -> {
+          if (!(err instanceof SecurityException)) {
+            rc.fail(ApiError.unavailable("cannot check the token right now; retry later", 1));
+            return;
+          }
+          ctx.security().rateLimits().failed(client);
+          rc.fail(new ApiError(401, "unauthorized", "the token is missing, malformed, expired, revoked or not ours"));
+        });
   }
 
   private void requireContentType(RoutingContext rc) {

@@ -1,6 +1,6 @@
 package io.cxpulse.http;
 
-import io.cxpulse.auth.SigningKeys;
+import io.cxpulse.auth.Security;
 import io.cxpulse.auth.Tokens;
 import io.cxpulse.config.Config;
 import io.cxpulse.live.LiveStats;
@@ -11,5 +11,5 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /** What every HTTP verticle shares: all thread-safe (immutable, volatile, or a Vert.x pool). */
-public record ServerContext(Config config, SigningKeys keys, Tokens tokens, CatalogRef catalog, Pool readPool, Readiness readiness,
+public record ServerContext(Config config, Security security, Tokens tokens, CatalogRef catalog, Pool readPool, Readiness readiness,
                             Clock clock, LiveStats liveStats, Metrics metrics) {}

@@ -14,6 +14,8 @@ final class LiveConnection {
   final long authTimer;
   final Map<String, Subscription> subscriptions = new HashMap<>(4);
   Principal principal;
+  /** The client's address, for the failed-authentication limit. */
+  String client;
   boolean authenticating;
   long lastHeard;
   long lastSent;

@@ -1,6 +1,10 @@
 package io.cxpulse.live;
 
 import io.cxpulse.auth.Principal;
+import io.cxpulse.auth.ClientAddress;
+import io.cxpulse.auth.RateLimits;
+import io.cxpulse.auth.Revocations;
+import io.cxpulse.auth.Security;
 import io.cxpulse.auth.TokenVerifier;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.AlertBatch;
@@ -41,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class LiveEndpoint {
   static final int AUTH_TIMEOUT_MS = 5_000;
   static final int MAX_SUBSCRIPTIONS = 16;
+  /** Clients send only auth, subscribe, ping: a few hundred bytes. Past the frame limit (16 KiB) the transport drops the connection (1006). */
+  static final int MAX_CLIENT_MESSAGE_CHARS = 4096;
   private static final Pattern SUB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Logger LOG = LoggerFactory.getLogger(LiveEndpoint.class);
 
@@ -49,13 +55,16 @@ public final class LiveEndpoint {
   private final CatalogRef catalog;
   private final List<String> allowedOrigins;
   private final LiveSettings settings;
+  private final Security security;
   private final Set<LiveConnection> connections = new HashSet<>();
   private final Map<ViewKey, Set<LiveConnection.Subscription>> byView = new HashMap<>();
   private final Map<ViewKey, Buffer> latest = new HashMap<>();
   private LiveStatus status = new LiveStatus(false, null, null);
 
-  public LiveEndpoint(Vertx vertx, TokenVerifier tokens, CatalogRef catalog, List<String> allowedOrigins, LiveSettings settings) {
+  public LiveEndpoint(Vertx vertx, TokenVerifier tokens, CatalogRef catalog, List<String> allowedOrigins, LiveSettings settings,
+      Security security) {
     this.vertx = vertx;
+    this.security = security;
     this.tokens = tokens;
     this.catalog = catalog;
     this.allowedOrigins = allowedOrigins;
@@ -63,7 +72,22 @@ public final class LiveEndpoint {
     vertx.eventBus().<TickFrames>localConsumer(CountersVerticle.FRAMES, msg -> frames(msg.body()));
     vertx.eventBus().<AlertBatch>localConsumer(CountersVerticle.ALERTS, msg -> alerts(msg.body()));
     vertx.eventBus().<LiveStatus>localConsumer(CountersVerticle.STATUS, msg -> status(msg.body()));
+    vertx.eventBus().<String>localConsumer(Revocations.REVOKED, msg -> revoked(msg.body()));
     vertx.setPeriodic(settings.pingIntervalMs(), id -> keepAlive());
+  }
+
+  /** A device token was revoked (on any node): its sockets close at once with 4401. */
+  private void revoked(String tenantAndId) {
+    int nl = tenantAndId.indexOf('\n');
+    if (nl < 0) return;
+    String tenant = tenantAndId.substring(0, nl);
+    String id = tenantAndId.substring(nl + 1);
+    for (LiveConnection conn : new ArrayList<>(connections)) {
+      Principal p = conn.principal;
+      if (p != null && id.equals(p.tokenId()) && tenant.equals(p.tenant()) && !conn.ws.isClosed()) {
+        conn.ws.close((short) 4401, "token revoked");
+      }
+    }
   }
 
   public void handle(HttpServerRequest request) {
@@ -72,12 +96,21 @@ public final class LiveEndpoint {
           .end(new JsonObject().put("error", "forbidden").put("message", "origin not allowed").encode());
       return;
     }
+    String client = ClientAddress.of(request, security.trustedProxies());
+    RateLimits.Decision allowed = security.rateLimits().mayAuthenticate(client);
+    if (!allowed.allowed()) {
+      request.response().setStatusCode(429).putHeader("Content-Type", "application/json")
+          .putHeader("Retry-After", String.valueOf(allowed.retryAfterSeconds()))
+          .end(new JsonObject().put("error", "rate_limited").put("message", "too many failed authentications from this address")
+              .encode());
+      return;
+    }
     if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
       request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("error", "invalid").put("message", "this endpoint speaks WebSocket only").encode());
       return;
     }
-    request.toWebSocket().onSuccess(this::accept).onFailure(err -> {
+    request.toWebSocket().onSuccess(ws -> accept(ws, client)).onFailure(err -> {
       // Not a WebSocket handshake (a plain GET, a bad version): answer instead of hanging.
       if (!request.response().ended() && !request.response().headWritten()) {
         request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
@@ -100,10 +133,14 @@ public final class LiveEndpoint {
     }
   }
 
-  private void accept(ServerWebSocket ws) {
+  private void accept(ServerWebSocket ws, String client) {
     LiveConnection conn = new LiveConnection(ws, vertx.setTimer(AUTH_TIMEOUT_MS, id -> {
-      if (!ws.isClosed()) ws.close((short) 4401, "authentication timeout");
+      if (!ws.isClosed()) {
+        security.rateLimits().failed(client);
+        ws.close((short) 4401, "authentication timeout");
+      }
     }));
+    conn.client = client;
     conn.lastHeard = System.currentTimeMillis();
     connections.add(conn);
     settings.stats().opened();
@@ -115,6 +152,10 @@ public final class LiveEndpoint {
 
   private void onMessage(LiveConnection conn, String text) {
     conn.lastHeard = System.currentTimeMillis();
+    if (text.length() > MAX_CLIENT_MESSAGE_CHARS) {
+      conn.ws.close((short) 1009, "messages are small control messages");
+      return;
+    }
     JsonObject msg;
     try {
       msg = new JsonObject(text);
@@ -125,6 +166,7 @@ public final class LiveEndpoint {
     String type = msg.getValue("type") instanceof String s ? s : "";
     if (conn.principal == null) {
       if (!type.equals("auth")) {
+        security.rateLimits().failed(conn.client);
         conn.ws.close((short) 4401, "first message must be auth");
         return;
       }
@@ -148,7 +190,12 @@ public final class LiveEndpoint {
       vertx.cancelTimer(conn.authTimer);
       if (conn.ws.isClosed()) return;
       if (ar.failed()) {
-        conn.ws.close((short) 4401, "invalid token");
+        if (ar.cause() instanceof SecurityException) {
+          security.rateLimits().failed(conn.client);
+          conn.ws.close((short) 4401, "invalid token");
+        } else {
+          conn.ws.close((short) 1013, "cannot check the token right now");
+        }
         return;
       }
       Principal p = ar.result();
@@ -329,7 +376,9 @@ public final class LiveEndpoint {
     long now = System.currentTimeMillis();
     for (LiveConnection conn : new ArrayList<>(connections)) {
       if (conn.ws.isClosed()) continue;
-      if (conn.fullSince != 0 && now - conn.fullSince > settings.stuckTimeoutMs()) {
+      if (conn.principal != null && conn.principal.expiresAtSeconds() * 1000 <= now) {
+        conn.ws.close((short) 4401, "token expired");
+      } else if (conn.fullSince != 0 && now - conn.fullSince > settings.stuckTimeoutMs()) {
         settings.stats().dropped();
         conn.ws.close((short) 4429, "too slow: not reading");
       } else if (now - conn.lastHeard > settings.idleTimeoutMs()) {

@@ -177,7 +177,7 @@ class TokensTest {
     }
 
     @Test
-    @DisplayName("an exp 10 s in the past is still inside the 30 s leeway and accepted (documents the leeway)")
+    @DisplayName("an exp 10 s in the past is still inside the 60 s clock skew and accepted (documents the skew)")
     void expInsideLeeway() {
       long now = Instant.now().getEpochSecond();
       accepted(es256(header(), claims().put("exp", now - 10), serverPrivate));
