@@ -6,7 +6,7 @@ import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
-import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.counters.LiveAlert;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
 import io.cxpulse.score.NpsScore;
@@ -71,8 +71,8 @@ public final class QuadrantWatch {
   }
 
   /** The alerts of items that moved into fix-first since the last evaluation. */
-  public List<DetractorAlert> evaluate(Catalog catalog, Counters counters, Instant now) {
-    List<DetractorAlert> out = new ArrayList<>();
+  public List<LiveAlert> evaluate(Catalog catalog, Counters counters, Instant now) {
+    List<LiveAlert> out = new ArrayList<>();
     long minute = now.getEpochSecond() / 60;
     boolean all = minute != lastMinute;
     lastMinute = minute;
@@ -86,7 +86,7 @@ public final class QuadrantWatch {
     return out;
   }
 
-  private void evaluate(TenantCatalog tenant, Touchpoint tp, Counters counters, Instant now, List<DetractorAlert> out) {
+  private void evaluate(TenantCatalog tenant, Touchpoint tp, Counters counters, Instant now, List<LiveAlert> out) {
     Instant end = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
     WindowPlan plan = windows.range("quadrant", end.minus(window), end, tenant.zone(), now);
     Tally t = counters.sum(tenant.id(), tp.code(), plan);
@@ -106,7 +106,7 @@ public final class QuadrantWatch {
       now2.add(s.code());
       if (out != null && !before.contains(s.code())) {
         Reason r = tenant.reason(s.code());
-        out.add(DetractorAlert.other(tenant.id(), tp.code(), new JsonObject().put("type", "alert").put("kind", "fix-first")
+        out.add(new LiveAlert(tenant.id(), tp.code(), new JsonObject().put("type", "alert").put("kind", "fix-first")
             .put("tenant", tenant.id()).put("touchpoint", tp.code()).put("reason", s.code())
             .put("label", r.label()).put("labelZh", r.labelZh()).put("parent", r.parent())
             .put("attention", s.attention()).put("subNps", s.subNps()).put("n", n).put("reasonN", s.n())

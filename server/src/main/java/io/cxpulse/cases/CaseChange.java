@@ -1,6 +1,6 @@
 package io.cxpulse.cases;
 
-import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.counters.LiveAlert;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -33,7 +33,7 @@ public record CaseChange(String kind, long id, String tenant, String touchpoint,
   }
 
   /** The live alert of this change (a new case, an SLA breach), or null when screens need none. */
-  public DetractorAlert alert() {
+  public LiveAlert alert() {
     String alertKind = switch (kind) {
       case OPENED -> "case";
       case BREACH -> "sla-breach";
@@ -43,6 +43,6 @@ public record CaseChange(String kind, long id, String tenant, String touchpoint,
     JsonObject json = new JsonObject().put("type", "alert").put("kind", alertKind).put("caseId", id)
         .put("tenant", tenant).put("touchpoint", touchpoint).put("status", status).put("nps", nps)
         .put("reasons", new JsonArray(reasons)).put("openedAt", openedAt.toString()).put("dueAt", dueAt.toString());
-    return DetractorAlert.other(tenant, touchpoint, json);
+    return new LiveAlert(tenant, touchpoint, json);
   }
 }

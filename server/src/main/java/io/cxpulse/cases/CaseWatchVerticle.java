@@ -2,7 +2,7 @@ package io.cxpulse.cases;
 
 import io.cxpulse.counters.AlertBatch;
 import io.cxpulse.counters.CountersVerticle;
-import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.counters.LiveAlert;
 import io.cxpulse.support.CatalogRef;
 import io.cxpulse.support.LocalCodec;
 import io.vertx.core.Future;
@@ -94,9 +94,9 @@ public final class CaseWatchVerticle extends VerticleBase {
       load();
       return;
     }
-    List<DetractorAlert> alerts = new ArrayList<>();
+    List<LiveAlert> alerts = new ArrayList<>();
     for (CaseChange c : changes) {
-      DetractorAlert alert = c.alert();
+      LiveAlert alert = c.alert();
       if (alert != null) alerts.add(alert);
     }
     if (!alerts.isEmpty()) vertx.eventBus().publish(CountersVerticle.ALERTS, new AlertBatch(alerts));

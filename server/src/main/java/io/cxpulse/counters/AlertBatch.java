@@ -3,4 +3,4 @@ package io.cxpulse.counters;
 import java.util.List;
 
 /** Detractor alerts of one committed batch, published to every HTTP verticle. */
-public record AlertBatch(List<DetractorAlert> alerts) {}
+public record AlertBatch(List<LiveAlert> alerts) {}

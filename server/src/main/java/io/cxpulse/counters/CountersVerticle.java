@@ -181,7 +181,7 @@ public final class CountersVerticle extends VerticleBase {
 
   private void apply(Message<CounterDeltaBatch> msg) {
     CounterDeltaBatch batch = msg.body();
-    if (!batch.alerts().isEmpty()) vertx.eventBus().publish(ALERTS, new AlertBatch(batch.alerts()));
+    if (!batch.alerts().isEmpty()) vertx.eventBus().publish(ALERTS, new AlertBatch(batch.alerts().stream().map(DetractorAlert::live).toList()));
     if (batch.deltas() == null) {
       msg.reply("reload");
       reload();
@@ -277,7 +277,7 @@ public final class CountersVerticle extends VerticleBase {
     long started = System.nanoTime();
     List<ViewFrame> frames = views.tick(catalog.get()::tenant, counters, clock.instant());
     if (!frames.isEmpty()) vertx.eventBus().publish(FRAMES, new TickFrames(frames));
-    List<DetractorAlert> moved = quadrants.evaluate(catalog.get(), counters, clock.instant());
+    List<LiveAlert> moved = quadrants.evaluate(catalog.get(), counters, clock.instant());
     if (!moved.isEmpty()) vertx.eventBus().publish(ALERTS, new AlertBatch(moved));
     metrics.tick(System.nanoTime() - started, frames.size());
   }

@@ -7,23 +7,10 @@ import java.util.List;
 /**
  * A new detractor response, pushed live to the screens that watch its touchpoint. The comment is
  * cut to a screenful; the full text stays in the database. No customer id: screens are public.
- * Other kinds of touchpoint alert (a reason moving into fix-first, a follow-up case opened, an
- * SLA breach) travel the same way with their own JSON in {@code other}: the live endpoint routes
- * every alert by tenant and touchpoint alone.
  */
 public record DetractorAlert(String tenant, String touchpoint, String eventId, int nps, List<String> reasons,
-                             String comment, boolean contactConsent, String occurredAt, JsonObject other) {
+                             String comment, boolean contactConsent, String occurredAt) {
   public static final int COMMENT_LIMIT = 280;
-
-  public DetractorAlert(String tenant, String touchpoint, String eventId, int nps, List<String> reasons,
-      String comment, boolean contactConsent, String occurredAt) {
-    this(tenant, touchpoint, eventId, nps, reasons, comment, contactConsent, occurredAt, null);
-  }
-
-  /** An alert of another kind for the screens that watch {@code touchpoint}; {@code json} is sent as is. */
-  public static DetractorAlert other(String tenant, String touchpoint, JsonObject json) {
-    return new DetractorAlert(tenant, touchpoint, null, 0, List.of(), null, false, null, json);
-  }
 
   public static String cut(String comment) {
     if (comment == null || comment.length() <= COMMENT_LIMIT) return comment;
@@ -31,11 +18,14 @@ public record DetractorAlert(String tenant, String touchpoint, String eventId, i
   }
 
   public JsonObject toJson() {
-    if (other != null) return other.copy();
     return new JsonObject().put("type", "alert").put("kind", "detractor").put("tenant", tenant)
         .put("touchpoint", touchpoint).put("eventId", eventId).put("nps", nps)
         .put("reasons", new JsonArray(List.copyOf(reasons))).put("comment", comment)
         .put("contactConsent", contactConsent).put("occurredAt", occurredAt);
+  }
+
+  public LiveAlert live() {
+    return new LiveAlert(tenant, touchpoint, toJson());
   }
 
   public static DetractorAlert fromJson(JsonObject j) {

@@ -9,7 +9,7 @@ import io.cxpulse.auth.TokenVerifier;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.AlertBatch;
 import io.cxpulse.counters.CountersVerticle;
-import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.counters.LiveAlert;
 import io.cxpulse.counters.LiveStatus;
 import io.cxpulse.counters.TickFrames;
 import io.cxpulse.counters.ViewFrame;
@@ -346,11 +346,11 @@ public final class LiveEndpoint {
 
   private void alerts(AlertBatch batch) {
     List<String> encoded = new ArrayList<>(batch.alerts().size());
-    for (DetractorAlert alert : batch.alerts()) encoded.add(alert.toJson().encode());
+    for (LiveAlert alert : batch.alerts()) encoded.add(alert.message().encode());
     for (LiveConnection conn : connections) {
       if (conn.principal == null || conn.ws.isClosed()) continue;
       for (int i = 0; i < encoded.size(); i++) {
-        DetractorAlert alert = batch.alerts().get(i);
+        LiveAlert alert = batch.alerts().get(i);
         if (!alert.tenant().equals(conn.principal.tenant()) || !conn.principal.mayAccess(alert.touchpoint())
             || !conn.watches(alert.touchpoint())) continue;
         if (conn.ws.writeQueueFull()) {
