@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -26,14 +27,18 @@ import org.slf4j.LoggerFactory;
  * Demo traffic for the demo tenant, sent through the public ingest endpoint with an ingest token
  * scoped to that tenant, exactly as an outside survey tool would. At start it backfills 30 days
  * of history with deterministic event ids (a restart re-sends them and they count as
- * duplicates), with the outcomes that followed those responses ({@link DemoOutcomes}), then
- * posts live responses at DEMO_RATE per second, shaped by opening hours.
+ * duplicates), with the outcomes that followed those responses ({@link DemoOutcomes}), and
+ * {@value #HISTORY_MONTHS} months of purchase history before them, outcomes only
+ * ({@link DemoHistory}), so that earned growth has earlier months; then it posts live responses at
+ * DEMO_RATE per second, shaped by opening hours.
  * Owns only its HTTP client and timer; runs on its own event loop.
  */
 public final class DemoTrafficVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DemoTrafficVerticle.class);
   private static final String TENANT = "demo";
   private static final int BACKFILL_DAYS = 30;
+  /** This month and the 12 before: every month of the default earned-growth view has a previous one. */
+  private static final int HISTORY_MONTHS = 13;
   private static final double BACKFILL_PER_HOUR = 24;
   private static final long TICK_MS = 250;
 
@@ -62,7 +67,7 @@ public final class DemoTrafficVerticle extends VerticleBase {
     live = new DemoGenerator(DemoGenerator.demoTenant(), random);
     backfill().onComplete(ar -> {
       if (ar.failed()) LOG.warn("demo backfill incomplete: {}", ar.cause().getMessage());
-      else LOG.info("demo backfill done: {} days of history", BACKFILL_DAYS);
+      else LOG.info("demo backfill done: {} days of history, {} months of outcomes", BACKFILL_DAYS, HISTORY_MONTHS);
       if (ratePerSecond > 0) vertx.setPeriodic(TICK_MS, id -> tick());
     });
     return Future.succeededFuture();
@@ -76,6 +81,13 @@ public final class DemoTrafficVerticle extends VerticleBase {
     for (int back = BACKFILL_DAYS - 1; back >= 0; back--) {
       LocalDate day = today.minusDays(back);
       chain = chain.compose(v -> backfillDay(day, end));
+    }
+    LocalDate firstMonth = today.withDayOfMonth(1).minusMonths(HISTORY_MONTHS - 1);
+    Instant poolUntil = today.minusDays(BACKFILL_DAYS - 1).atStartOfDay(zone).toInstant();
+    List<JsonObject> history = DemoHistory.outcomes(zone, firstMonth, HISTORY_MONTHS, poolUntil, end);
+    for (int from = 0; from < history.size(); from += 1000) {
+      JsonArray part = new JsonArray(new ArrayList<>(history.subList(from, Math.min(history.size(), from + 1000))));
+      chain = chain.compose(v -> post("/api/v1/outcomes", part.encode()));
     }
     return chain;
   }
