@@ -17,7 +17,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * scoped to that tenant, exactly as an outside survey tool would. At start it backfills 30 days
  * of history with deterministic event ids (a restart re-sends them and they count as
  * duplicates), with the outcomes that followed those responses ({@link DemoOutcomes}), and
- * {@value #HISTORY_MONTHS} months of purchase history before them, outcomes only
+ * 13 to 15 months of purchase history before them, outcomes only
  * ({@link DemoHistory}), so that earned growth has earlier months; then it posts live responses at
  * DEMO_RATE per second, shaped by opening hours.
  * Owns only its HTTP client and timer; runs on its own event loop.
@@ -37,8 +39,6 @@ public final class DemoTrafficVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DemoTrafficVerticle.class);
   private static final String TENANT = "demo";
   private static final int BACKFILL_DAYS = 30;
-  /** This month and the 12 before: every month of the default earned-growth view has a previous one. */
-  private static final int HISTORY_MONTHS = 13;
   private static final double BACKFILL_PER_HOUR = 24;
   private static final long TICK_MS = 250;
 
@@ -51,6 +51,9 @@ public final class DemoTrafficVerticle extends VerticleBase {
   private HttpClient client;
   private String token;
   private DemoGenerator live;
+  /** Customer → when they last raised a hurting item, across the backfilled days (in time order). */
+  private final Map<String, Instant> hurtAt = new HashMap<>();
+  private LocalDate historyStart;
 
   public DemoTrafficVerticle(Tokens tokens, int port, double ratePerSecond, ZoneId zone, Clock clock) {
     this.tokens = tokens;
@@ -67,7 +70,7 @@ public final class DemoTrafficVerticle extends VerticleBase {
     live = new DemoGenerator(DemoGenerator.demoTenant(), random);
     backfill().onComplete(ar -> {
       if (ar.failed()) LOG.warn("demo backfill incomplete: {}", ar.cause().getMessage());
-      else LOG.info("demo backfill done: {} days of history, {} months of outcomes", BACKFILL_DAYS, HISTORY_MONTHS);
+      else LOG.info("demo backfill done: {} days of feedback, purchase history since {}", BACKFILL_DAYS, historyStart);
       if (ratePerSecond > 0) vertx.setPeriodic(TICK_MS, id -> tick());
     });
     return Future.succeededFuture();
@@ -82,9 +85,22 @@ public final class DemoTrafficVerticle extends VerticleBase {
       LocalDate day = today.minusDays(back);
       chain = chain.compose(v -> backfillDay(day, end));
     }
-    LocalDate firstMonth = today.withDayOfMonth(1).minusMonths(HISTORY_MONTHS - 1);
+    // From the start of the quarter a year before this month's: the quarterly view has its previous quarter too.
+    LocalDate yearAgo = today.withDayOfMonth(1).minusMonths(12);
+    LocalDate firstMonth = yearAgo.minusMonths((yearAgo.getMonthValue() - 1) % 3);
+    int months = (int) ChronoUnit.MONTHS.between(firstMonth, today.withDayOfMonth(1)) + 1;
+    historyStart = firstMonth;
     Instant poolUntil = today.minusDays(BACKFILL_DAYS - 1).atStartOfDay(zone).toInstant();
-    List<JsonObject> history = DemoHistory.outcomes(zone, firstMonth, HISTORY_MONTHS, poolUntil, end);
+    return chain.compose(v -> {
+      List<JsonObject> history = DemoHistory.outcomes(zone, firstMonth, months, poolUntil, end);
+      LOG.info("demo feedback backfilled; sending {} outcomes of purchase history since {}", history.size(), firstMonth);
+      return postHistory(history);
+    });
+  }
+
+  /** The purchase history through the public outcomes endpoint, 1000 a request (its limit). */
+  private Future<Void> postHistory(List<JsonObject> history) {
+    Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < history.size(); from += 1000) {
       JsonArray part = new JsonArray(new ArrayList<>(history.subList(from, Math.min(history.size(), from + 1000))));
       chain = chain.compose(v -> post("/api/v1/outcomes", part.encode()));
@@ -110,7 +126,7 @@ public final class DemoTrafficVerticle extends VerticleBase {
       // Older history was followed up before the demo started: only the last day opens cases.
       if (t.isBefore(end.minus(Duration.ofDays(1)))) response.remove("contactConsent");
       batch.add(response);
-      DemoOutcomes.after(response, behaviour, end).forEach(outcomes::add);
+      DemoOutcomes.after(response, behaviour, end, hurtAt).forEach(outcomes::add);
     }
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < batch.size(); from += 500) {
