@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -14,25 +15,36 @@ import java.util.Set;
  * What the demo's customers do after answering (O-data), with behaviour the demo controls so that
  * the value pages have something true to find: repurchase within the demo's 14-day horizon
  * depends on the NPS category (promoters 55%, passives 40%, detractors 20%), and customers who
- * complained about waiting or a missed slot ({@link #HURTING}) repurchase 40% less. Detractors who
- * do not come back churn with probability 0.3. Only outcomes that have already happened are made.
+ * complained about waiting or a missed slot ({@link #HURTING}) repurchase 40% less — after that
+ * response and after every other one they give within {@value #MEMORY_DAYS} days of it (customers
+ * remember a bad experience). Detractors who do not come back churn with probability 0.3. A
+ * promoter brings a friend (a referred new customer) with probability {@value #REFERRAL}. Only
+ * outcomes that have already happened are made.
  */
 public final class DemoOutcomes {
   public static final Set<String> HURTING = Set.of("speed.wait", "punctuality", "punctuality.slot");
   static final double HURT_FACTOR = 0.6;
   static final int HORIZON_DAYS = 14;
+  static final int MEMORY_DAYS = 30;
+  static final double REFERRAL = 0.035;
 
   private DemoOutcomes() {}
 
-  /** The outcomes following one generated response (none without a customer or an NPS score). */
-  public static List<JsonObject> after(JsonObject response, Random random, Instant now) {
+  /**
+   * The outcomes following one generated response (none without a customer or an NPS score).
+   * {@code hurtAt} remembers, per customer, when they last raised a hurting item; responses must
+   * come in time order.
+   */
+  public static List<JsonObject> after(JsonObject response, Random random, Instant now, Map<String, Instant> hurtAt) {
     List<JsonObject> out = new ArrayList<>();
     String customer = response.getString("customerId");
     Integer nps = response.getInteger("nps");
     if (customer == null || nps == null) return out;
     Instant answered = OffsetDateTime.parse(response.getString("occurredAt")).toInstant();
     double p = nps >= 9 ? 0.55 : nps >= 7 ? 0.40 : 0.20;
-    if (raisedHurting(response)) p *= HURT_FACTOR;
+    if (raisedHurting(response)) hurtAt.put(customer, answered);
+    Instant hurt = hurtAt.get(customer);
+    if (hurt != null && !answered.isAfter(hurt.plus(Duration.ofDays(MEMORY_DAYS)))) p *= HURT_FACTOR;
     String id = response.getString("eventId");
     if (random.nextDouble() < p) {
       Instant at = answered.plus(Duration.ofMinutes(60 + random.nextInt((HORIZON_DAYS - 1) * 24 * 60)));
@@ -49,7 +61,7 @@ public final class DemoOutcomes {
       }
     }
     // Some newcomers come through a friend's recommendation: an earned new customer.
-    if (nps >= 9 && random.nextDouble() < 0.08) {
+    if (nps >= 9 && random.nextDouble() < REFERRAL) {
       Instant at = answered.plus(Duration.ofHours(2 + random.nextInt(24 * 7)));
       if (!at.isAfter(now)) {
         out.add(new JsonObject().put("eventId", id + "-r").put("customerId", "n-" + id).put("type", "purchase")

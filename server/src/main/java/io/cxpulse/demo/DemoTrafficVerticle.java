@@ -16,7 +16,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -26,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * Demo traffic for the demo tenant, sent through the public ingest endpoint with an ingest token
  * scoped to that tenant, exactly as an outside survey tool would. At start it backfills 30 days
  * of history with deterministic event ids (a restart re-sends them and they count as
- * duplicates), with the outcomes that followed those responses ({@link DemoOutcomes}), then
- * posts live responses at DEMO_RATE per second, shaped by opening hours.
+ * duplicates), with the outcomes that followed those responses ({@link DemoOutcomes}), and
+ * 13 to 15 months of purchase history before them, outcomes only
+ * ({@link DemoHistory}), so that earned growth has earlier months; then it posts live responses at
+ * DEMO_RATE per second, shaped by opening hours.
  * Owns only its HTTP client and timer; runs on its own event loop.
  */
 public final class DemoTrafficVerticle extends VerticleBase {
@@ -46,6 +51,9 @@ public final class DemoTrafficVerticle extends VerticleBase {
   private HttpClient client;
   private String token;
   private DemoGenerator live;
+  /** Customer → when they last raised a hurting item, across the backfilled days (in time order). */
+  private final Map<String, Instant> hurtAt = new HashMap<>();
+  private LocalDate historyStart;
 
   public DemoTrafficVerticle(Tokens tokens, int port, double ratePerSecond, ZoneId zone, Clock clock) {
     this.tokens = tokens;
@@ -62,7 +70,7 @@ public final class DemoTrafficVerticle extends VerticleBase {
     live = new DemoGenerator(DemoGenerator.demoTenant(), random);
     backfill().onComplete(ar -> {
       if (ar.failed()) LOG.warn("demo backfill incomplete: {}", ar.cause().getMessage());
-      else LOG.info("demo backfill done: {} days of history", BACKFILL_DAYS);
+      else LOG.info("demo backfill done: {} days of feedback, purchase history since {}", BACKFILL_DAYS, historyStart);
       if (ratePerSecond > 0) vertx.setPeriodic(TICK_MS, id -> tick());
     });
     return Future.succeededFuture();
@@ -76,6 +84,26 @@ public final class DemoTrafficVerticle extends VerticleBase {
     for (int back = BACKFILL_DAYS - 1; back >= 0; back--) {
       LocalDate day = today.minusDays(back);
       chain = chain.compose(v -> backfillDay(day, end));
+    }
+    // From the start of the quarter a year before this month's: the quarterly view has its previous quarter too.
+    LocalDate yearAgo = today.withDayOfMonth(1).minusMonths(12);
+    LocalDate firstMonth = yearAgo.minusMonths((yearAgo.getMonthValue() - 1) % 3);
+    int months = (int) ChronoUnit.MONTHS.between(firstMonth, today.withDayOfMonth(1)) + 1;
+    historyStart = firstMonth;
+    Instant poolUntil = today.minusDays(BACKFILL_DAYS - 1).atStartOfDay(zone).toInstant();
+    return chain.compose(v -> {
+      List<JsonObject> history = DemoHistory.outcomes(zone, firstMonth, months, poolUntil, end);
+      LOG.info("demo feedback backfilled; sending {} outcomes of purchase history since {}", history.size(), firstMonth);
+      return postHistory(history);
+    });
+  }
+
+  /** The purchase history through the public outcomes endpoint, 1000 a request (its limit). */
+  private Future<Void> postHistory(List<JsonObject> history) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < history.size(); from += 1000) {
+      JsonArray part = new JsonArray(new ArrayList<>(history.subList(from, Math.min(history.size(), from + 1000))));
+      chain = chain.compose(v -> post("/api/v1/outcomes", part.encode()));
     }
     return chain;
   }
@@ -98,7 +126,7 @@ public final class DemoTrafficVerticle extends VerticleBase {
       // Older history was followed up before the demo started: only the last day opens cases.
       if (t.isBefore(end.minus(Duration.ofDays(1)))) response.remove("contactConsent");
       batch.add(response);
-      DemoOutcomes.after(response, behaviour, end).forEach(outcomes::add);
+      DemoOutcomes.after(response, behaviour, end, hurtAt).forEach(outcomes::add);
     }
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < batch.size(); from += 500) {

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Revenue at risk of a reason item: the customers who raised it lose {@code loss} (a fraction) of
- * the favourable outcome rate against those who did not; each lost outcome is worth the average
- * order value; spread over the horizon, per 30 days:
- * <pre>revenueAtRiskPerMonth = affected customers × loss × average order value × 30 / horizon days</pre>
+ * the favourable outcome rate against those who did not, adjusted for their NPS category
+ * ({@link MantelHaenszelDifference}); each lost outcome is worth the average order value; spread
+ * over the horizon, per 30 days:
+ * <pre>revenueAtRiskPerMonth = affected customers × adjusted loss × average order value × 30 / horizon days</pre>
  * Items are ranked by it only when the loss is significant; the others are never ranked above them.
  */
 public final class RevenueAtRisk {

@@ -3,6 +3,7 @@ package io.cxpulse.value;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.score.EarnedGrowth;
+import io.cxpulse.score.MantelHaenszelDifference;
 import io.cxpulse.score.Proportion;
 import io.cxpulse.score.ProportionDifference;
 import io.cxpulse.score.RevenueAtRisk;
@@ -100,9 +101,13 @@ public final class ValueAnalysis {
 
   /**
    * Revenue at risk per reason item: respondents who raised it (any response in the window) against
-   * those who did not, their outcome rates within the horizon after their latest response, the
-   * loss with Newcombe's 95% interval, and revenueAtRiskPerMonth = affected × loss × average order
-   * value of the affected × 30 / horizon days. Significant losses are ranked by it; the rest listed apart.
+   * those who did not, their outcome rates within the horizon after their latest response. Items
+   * that unhappy customers mention more often would inherit the lower outcome rates of detractors,
+   * so the loss is adjusted for the NPS category of that latest response: the per-category
+   * differences pooled by Mantel–Haenszel, with Sato's variance for the 95% interval. The crude
+   * difference (Newcombe's interval) stays in the reply to show the adjustment. Significance and
+   * ranking use the adjusted loss; revenueAtRiskPerMonth = affected × adjusted loss × average order
+   * value of the affected × 30 / horizon days.
    */
   public Future<JsonObject> issues(TenantCatalog tenant, Instant from, Instant to, List<String> touchpoints,
       String outcome, int horizon) {
@@ -110,11 +115,17 @@ public final class ValueAnalysis {
     boolean adverse = OutcomeTypes.adverse(outcome);
     return ValueStore.issues(pool, tenant.id(), from, to, touchpoints, types, horizon).map(rows -> {
       JsonObject out = new JsonObject().put("outcome", outcome).put("outcomeTypes", new JsonArray(types))
-          .put("horizonDays", horizon).put("customers", rows.size());
+          .put("horizonDays", horizon).put("adjustedFor", "npsCategory").put("customers", rows.size());
       long n = rows.size(), k = 0, orders = 0;
+      long[] nByCategory = new long[CATEGORIES.length], kByCategory = new long[CATEGORIES.length];
       double spend = 0;
       for (ValueStore.IssueRow r : rows) {
-        if (r.hit()) k++;
+        int c = categoryIndex(r.nps());
+        nByCategory[c]++;
+        if (r.hit()) {
+          k++;
+          kByCategory[c]++;
+        }
         spend += r.spend();
         orders += r.orders();
       }
@@ -123,18 +134,34 @@ public final class ValueAnalysis {
       List<RevenueAtRisk.Item<JsonObject>> items = new ArrayList<>();
       for (Reason reason : tenant.reasons()) {
         long na = 0, ka = 0, ordersA = 0;
+        long[] naByCategory = new long[CATEGORIES.length], kaByCategory = new long[CATEGORIES.length];
         double spendA = 0;
         for (ValueStore.IssueRow r : rows) {
           if (!r.codes().contains(reason.code())) continue;
+          int c = categoryIndex(r.nps());
           na++;
-          if (r.hit()) ka++;
+          naByCategory[c]++;
+          if (r.hit()) {
+            ka++;
+            kaByCategory[c]++;
+          }
           spendA += r.spend();
           ordersA += r.orders();
         }
         if (na == 0) continue;
         long nb = n - na, kb = k - ka;
         // The loss is positive when raising the item goes with fewer good outcomes (or more churn).
-        ProportionDifference loss = adverse ? ProportionDifference.of(ka, na, kb, nb) : ProportionDifference.of(kb, nb, ka, na);
+        ProportionDifference crude = adverse ? ProportionDifference.of(ka, na, kb, nb) : ProportionDifference.of(kb, nb, ka, na);
+        List<MantelHaenszelDifference.Stratum> strata = new ArrayList<>();
+        JsonObject byCategory = new JsonObject();
+        for (int c = 0; c < CATEGORIES.length; c++) {
+          long nac = naByCategory[c], kac = kaByCategory[c];
+          long nbc = nByCategory[c] - nac, kbc = kByCategory[c] - kac;
+          strata.add(adverse ? new MantelHaenszelDifference.Stratum(kac, nac, kbc, nbc)
+              : new MantelHaenszelDifference.Stratum(kbc, nbc, kac, nac));
+          byCategory.put(CATEGORIES[c], new JsonObject().put("raised", rate(kac, nac)).put("notRaised", rate(kbc, nbc)));
+        }
+        MantelHaenszelDifference loss = MantelHaenszelDifference.of(strata);
         boolean enough = na >= MIN_GROUP && nb >= MIN_GROUP;
         boolean significant = enough && loss.significant();
         Double aov = ordersA > 0 ? spendA / ordersA : overallAov;
@@ -146,8 +173,11 @@ public final class ValueAnalysis {
             .put("raised", rate(ka, na))
             .put("notRaised", rate(kb, nb))
             .put("loss", pct(loss.difference()))
-            .put("lossCi", loss.low() == null ? null : new JsonArray().add(pct(loss.low())).add(pct(loss.high())))
+            .put("lossCi", interval(loss.low(), loss.high()))
             .put("significant", significant)
+            .put("crude", new JsonObject().put("difference", pct(crude.difference()))
+                .put("ci", interval(crude.low(), crude.high())).put("significant", enough && crude.significant()))
+            .put("byCategory", byCategory)
             .put("averageOrderValue", aov)
             .put("averageOrderValueFrom", ordersA > 0 ? "affected" : overallAov == null ? null : "all respondents")
             .put("revenueAtRiskPerMonth", revenue);
@@ -164,6 +194,14 @@ public final class ValueAnalysis {
       return out.put("available", n > 0).put("items", ranked).put("notSignificant", notSignificant)
           .put("noLoss", noLoss);
     });
+  }
+
+  private static int categoryIndex(int nps) {
+    return nps >= 9 ? 0 : nps >= 7 ? 1 : 2;
+  }
+
+  private static JsonArray interval(Double low, Double high) {
+    return low == null ? null : new JsonArray().add(pct(low)).add(pct(high));
   }
 
   /** Earned growth per local month or quarter from {@code first} (a period start) for {@code count} periods. */

@@ -40,7 +40,10 @@ public final class ValueStore {
           AND o.occurred_at <= c.occurred_at + make_interval(days => $5)) AS churned
       FROM c""";
 
-  /** Per customer: the anchor, every reason item raised in the window, the outcome, and the order values. */
+  /**
+   * Per customer: the anchor and its NPS (the stratum for the confounding adjustment), every reason
+   * item raised in the window, the outcome, and the order values.
+   */
   private static final String ISSUES = """
       WITH r AS (
         SELECT customer_id, nps, reasons, sub_reasons, occurred_at, event_id
@@ -48,7 +51,7 @@ public final class ValueStore {
         WHERE tenant = $1 AND occurred_at >= $2 AND occurred_at < $3 AND touchpoint = ANY($4::text[])
           AND nps IS NOT NULL AND customer_id IS NOT NULL),
       c AS (
-        SELECT DISTINCT ON (customer_id) customer_id, occurred_at FROM r
+        SELECT DISTINCT ON (customer_id) customer_id, occurred_at, nps FROM r
         ORDER BY customer_id, occurred_at DESC, event_id DESC),
       raised AS (
         SELECT r.customer_id, array_agg(DISTINCT code) AS codes
@@ -58,7 +61,7 @@ public final class ValueStore {
         EXISTS (SELECT 1 FROM outcome o WHERE o.tenant = $1 AND o.customer_id = c.customer_id
           AND o.type = ANY($5::text[]) AND o.occurred_at > c.occurred_at
           AND o.occurred_at <= c.occurred_at + make_interval(days => $6)) AS hit,
-        s.spend, s.orders
+        s.spend, s.orders, c.nps
       FROM c
       LEFT JOIN raised ON raised.customer_id = c.customer_id
       LEFT JOIN LATERAL (
@@ -83,7 +86,7 @@ public final class ValueStore {
                           boolean renewed, boolean churned) {}
 
   public record IssueRow(String customerId, Instant occurredAt, List<String> codes, boolean hit, double spend,
-                         long orders) {}
+                         long orders, int nps) {}
 
   public record RevenueRow(String customerId, LocalDate day, double revenue, boolean referred, Instant firstAt) {}
 
@@ -113,7 +116,7 @@ public final class ValueStore {
         Long orders = r.getLong(5);
         out.add(new IssueRow(r.getString(0), r.getOffsetDateTime(1).toInstant(),
             codes == null ? List.of() : Arrays.asList(codes), r.getBoolean(3),
-            spend == null ? 0 : spend.doubleValue(), orders == null ? 0 : orders));
+            spend == null ? 0 : spend.doubleValue(), orders == null ? 0 : orders, r.getShort(6)));
       }
       return out;
     });
