@@ -75,7 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     // The media type is checked before the body is read (a route of its own: Vert.x wants the
     // body handler first on a route), so a form or multipart body is never decoded.
-    router.post("/api/v1/feedback").handler(this::requireContentType);
+    router.post("/api/v1/feedback").handler(Requests::requireBatchMediaType);
     router.post("/api/v1/feedback")
         .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
         .handler(this::ingest);
@@ -202,22 +202,6 @@ public final class HttpVerticle extends VerticleBase {
         });
   }
 
-  private void requireContentType(RoutingContext rc) {
-    String type = mediaType(rc);
-    if (!type.equals("application/json") && !type.equals("application/x-ndjson")) {
-      rc.fail(new ApiError(415, "unsupported_media_type", "send application/json or application/x-ndjson"));
-      return;
-    }
-    rc.next();
-  }
-
-  private static String mediaType(RoutingContext rc) {
-    String header = rc.request().getHeader("Content-Type");
-    if (header == null) return "";
-    int semi = header.indexOf(';');
-    return (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
-  }
-
   private void ingest(RoutingContext rc) {
     Principal principal = rc.get(PRINCIPAL);
     if (!principal.canIngest()) {
@@ -227,7 +211,7 @@ public final class HttpVerticle extends VerticleBase {
     TenantCatalog tenant = ctx.catalog().get().tenant(principal.tenant());
     FeedbackParser.Parsed parsed = FeedbackParser.parse(
         rc.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : rc.body().buffer(),
-        mediaType(rc).equals("application/x-ndjson"), tenant, ctx.clock().instant());
+        Requests.ndjson(rc), tenant, ctx.clock().instant());
     var items = parsed.items();
     List<ApiError.Detail> outOfScope = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {

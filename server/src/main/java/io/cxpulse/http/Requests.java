@@ -108,6 +108,31 @@ public final class Requests {
     }
   }
 
+  /**
+   * Batch endpoints take application/json or application/x-ndjson; anything else is 415 before
+   * the body is read (a route of its own: Vert.x wants the body handler first on a route), so a
+   * form or multipart body is never decoded.
+   */
+  public static void requireBatchMediaType(RoutingContext rc) {
+    String type = mediaType(rc);
+    if (!type.equals("application/json") && !type.equals("application/x-ndjson")) {
+      rc.fail(new ApiError(415, "unsupported_media_type", "send application/json or application/x-ndjson"));
+      return;
+    }
+    rc.next();
+  }
+
+  public static boolean ndjson(RoutingContext rc) {
+    return mediaType(rc).equals("application/x-ndjson");
+  }
+
+  private static String mediaType(RoutingContext rc) {
+    String header = rc.request().getHeader("Content-Type");
+    if (header == null) return "";
+    int semi = header.indexOf(';');
+    return (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
   public static void json(RoutingContext rc, int status, String body) {
     rc.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")

@@ -74,68 +74,20 @@ public final class FeedbackParser {
   }
 
   private Parsed run(Buffer body, boolean ndjson) {
-    List<Object> raw = new ArrayList<>();
-    boolean array = ndjson;
-    if (ndjson) {
-      String[] lines = body.toString(StandardCharsets.UTF_8).split("\n", -1);
-      int lineNo = 0;
-      for (String line : lines) {
-        lineNo++;
-        if (line.isBlank()) continue;
-        try {
-          raw.add(Json.decodeValue(line));
-        } catch (DecodeException e) {
-          // Keep going: every problem of the request is reported at once.
-          invalid.add(new ApiError.Detail("/" + raw.size(), "line " + lineNo + ": not valid JSON"));
-          raw.add(BAD_LINE);
-        }
-      }
-    } else {
-      Object decoded;
-      try {
-        decoded = body.length() == 0 ? null : Json.decodeValue(body);
-      } catch (DecodeException e) {
-        throw ApiError.badRequest("the body is not valid JSON", List.of(new ApiError.Detail("", "not valid JSON")));
-      }
-      if (decoded instanceof JsonArray a) {
-        array = true;
-        a.forEach(raw::add);
-      } else if (decoded instanceof JsonObject) {
-        raw.add(decoded);
-      } else {
-        throw ApiError.badRequest("the body must be a JSON object or an array of objects",
-            List.of(new ApiError.Detail("", "must be an object or an array of objects")));
-      }
-    }
-    if (raw.isEmpty()) {
-      throw ApiError.badRequest("no feedback in the request", List.of(new ApiError.Detail("", "at least one item required")));
-    }
-    if (raw.size() > MAX_ITEMS) {
-      throw ApiError.badRequest("too many items", List.of(new ApiError.Detail("", "at most " + MAX_ITEMS + " items per request, got " + raw.size())));
-    }
-    List<Feedback> out = new ArrayList<>(raw.size());
-    for (int i = 0; i < raw.size(); i++) {
-      String prefix = array ? "/" + i : "";
-      if (raw.get(i) instanceof JsonObject o) {
+    JsonBatch.Items batch = JsonBatch.read(body, ndjson, MAX_ITEMS, "feedback", invalid);
+    List<Feedback> out = new ArrayList<>(batch.raw().size());
+    for (int i = 0; i < batch.raw().size(); i++) {
+      String prefix = batch.path(i);
+      if (batch.raw().get(i) instanceof JsonObject o) {
         Feedback f = item(o, prefix);
         if (f != null) out.add(f);
-      } else if (raw.get(i) != BAD_LINE) {
+      } else if (batch.raw().get(i) != JsonBatch.BAD_LINE) {
         invalid.add(new ApiError.Detail(prefix, "must be an object"));
       }
     }
-    if (!invalid.isEmpty()) {
-      List<ApiError.Detail> all = new ArrayList<>(invalid);
-      all.addAll(unknown);
-      throw ApiError.badRequest(all.size() + " invalid field" + (all.size() == 1 ? "" : "s") + "; nothing was stored", all);
-    }
-    if (!unknown.isEmpty()) {
-      throw new ApiError(422, "unknown_code", unknown.size() + " unknown code" + (unknown.size() == 1 ? "" : "s")
-          + " for tenant " + tenant.id() + "; nothing was stored", unknown, null);
-    }
-    return new Parsed(out, array);
+    JsonBatch.refuseIfAny(invalid, unknown, "unknown code", " for tenant " + tenant.id());
+    return new Parsed(out, batch.list());
   }
-
-  private static final Object BAD_LINE = new Object();
 
   private Feedback item(JsonObject o, String p) {
     int before = invalid.size() + unknown.size();

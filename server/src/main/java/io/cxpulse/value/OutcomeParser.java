@@ -1,6 +1,7 @@
 package io.cxpulse.value;
 
 import io.cxpulse.http.ApiError;
+import io.cxpulse.ingest.JsonBatch;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -29,7 +30,6 @@ public final class OutcomeParser {
   private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
   private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
   private static final BigDecimal MAX_AMOUNT = new BigDecimal("999999999999.99");
-  private static final Object BAD_LINE = new Object();
 
   private final Set<String> types;
   private final Instant now;
@@ -46,63 +46,18 @@ public final class OutcomeParser {
   }
 
   private List<Outcome> run(Buffer body, boolean ndjson) {
-    List<Object> raw = new ArrayList<>();
-    boolean array = ndjson;
-    if (ndjson) {
-      int lineNo = 0;
-      for (String line : body.toString(StandardCharsets.UTF_8).split("\n", -1)) {
-        lineNo++;
-        if (line.isBlank()) continue;
-        try {
-          raw.add(Json.decodeValue(line));
-        } catch (DecodeException e) {
-          invalid.add(new ApiError.Detail("/" + raw.size(), "line " + lineNo + ": not valid JSON"));
-          raw.add(BAD_LINE);
-        }
-      }
-    } else {
-      Object decoded;
-      try {
-        decoded = body.length() == 0 ? null : Json.decodeValue(body);
-      } catch (DecodeException e) {
-        throw ApiError.badRequest("the body is not valid JSON", List.of(new ApiError.Detail("", "not valid JSON")));
-      }
-      if (decoded instanceof JsonArray a) {
-        array = true;
-        a.forEach(raw::add);
-      } else if (decoded instanceof JsonObject) {
-        raw.add(decoded);
-      } else {
-        throw ApiError.badRequest("the body must be a JSON object or an array of objects",
-            List.of(new ApiError.Detail("", "must be an object or an array of objects")));
-      }
-    }
-    if (raw.isEmpty()) {
-      throw ApiError.badRequest("no outcome in the request", List.of(new ApiError.Detail("", "at least one item required")));
-    }
-    if (raw.size() > MAX_ITEMS) {
-      throw ApiError.badRequest("too many items",
-          List.of(new ApiError.Detail("", "at most " + MAX_ITEMS + " items per request, got " + raw.size())));
-    }
-    List<Outcome> out = new ArrayList<>(raw.size());
-    for (int i = 0; i < raw.size(); i++) {
-      String p = array ? "/" + i : "";
-      if (raw.get(i) instanceof JsonObject o) {
+    JsonBatch.Items batch = JsonBatch.read(body, ndjson, MAX_ITEMS, "outcome", invalid);
+    List<Outcome> out = new ArrayList<>(batch.raw().size());
+    for (int i = 0; i < batch.raw().size(); i++) {
+      String p = batch.path(i);
+      if (batch.raw().get(i) instanceof JsonObject o) {
         Outcome item = item(o, p);
         if (item != null) out.add(item);
-      } else if (raw.get(i) != BAD_LINE) {
+      } else if (batch.raw().get(i) != JsonBatch.BAD_LINE) {
         invalid.add(new ApiError.Detail(p, "must be an object"));
       }
     }
-    if (!invalid.isEmpty()) {
-      List<ApiError.Detail> all = new ArrayList<>(invalid);
-      all.addAll(unknown);
-      throw ApiError.badRequest(all.size() + " invalid field" + (all.size() == 1 ? "" : "s") + "; nothing was stored", all);
-    }
-    if (!unknown.isEmpty()) {
-      throw new ApiError(422, "unknown_code", unknown.size() + " unknown outcome type" + (unknown.size() == 1 ? "" : "s")
-          + "; nothing was stored", unknown, null);
-    }
+    JsonBatch.refuseIfAny(invalid, unknown, "unknown outcome type", "");
     return out;
   }
 

@@ -21,7 +21,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -43,7 +42,7 @@ public final class ValueRoutes {
 
   public static void mount(Router router, ServerContext ctx, Vertx vertx) {
     ValueRoutes routes = new ValueRoutes(ctx);
-    router.post("/api/v1/outcomes").handler(routes::requireContentType);
+    router.post("/api/v1/outcomes").handler(Requests::requireBatchMediaType);
     router.post("/api/v1/outcomes").handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
         .handler(routes::ingest);
     router.get("/api/v1/value/target").handler(routes::target);
@@ -51,27 +50,12 @@ public final class ValueRoutes {
     router.get("/api/v1/value/earned-growth").handler(routes::earnedGrowth);
   }
 
-  private static String mediaType(RoutingContext rc) {
-    String header = rc.request().getHeader("Content-Type");
-    if (header == null) return "";
-    int semi = header.indexOf(';');
-    return (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-  }
-
-  private void requireContentType(RoutingContext rc) {
-    String type = mediaType(rc);
-    if (!type.equals("application/json") && !type.equals("application/x-ndjson")) {
-      throw new ApiError(415, "unsupported_media_type", "send application/json or application/x-ndjson");
-    }
-    rc.next();
-  }
-
   private void ingest(RoutingContext rc) {
     Principal principal = Requests.principal(rc);
     if (!principal.canIngest()) throw new ApiError(403, "forbidden", "this token may not send outcomes (role ingest required)");
     TenantCatalog tenant = Requests.tenant(ctx, principal);
     Buffer body = rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer();
-    List<Outcome> items = OutcomeParser.parse(body, mediaType(rc).equals("application/x-ndjson"), OutcomeTypes.of(tenant),
+    List<Outcome> items = OutcomeParser.parse(body, Requests.ndjson(rc), OutcomeTypes.of(tenant),
         ctx.clock().instant());
     OutcomeStore.insert(ctx.readPool(), tenant.id(), items)
         .recover(err -> Future.failedFuture(
