@@ -254,3 +254,61 @@ export function raterChart(el, { lang } = {}) {
     instance: c,
   };
 }
+
+/**
+ * An NPS trend from GET /api/v1/trends: the score per step as a line, its 95% interval as a band,
+ * low-confidence points hollow, steps without responses as gaps (never 0), the target as a line.
+ * points: [{from, to, n, score, moe, ci, lowConfidence}]
+ */
+export function trendChart(el, { lang } = {}) {
+  const c = chart(el);
+  return {
+    update(points, { target = null, color = COLORS.none, timeLabel = (iso) => iso } = {}) {
+      const r = rem();
+      const at = (p) => Date.parse(p.from);
+      const score = points.map((p) => ({
+        value: [at(p), p.score == null ? null : p.score], from: p.from, to: p.to, n: p.n, moe: p.moe,
+        lowConfidence: p.lowConfidence,
+        symbol: p.lowConfidence ? 'emptyCircle' : 'circle',
+      }));
+      const lower = points.map((p) => [at(p), p.ci ? p.ci[0] : null]);
+      const width = points.map((p) => [at(p), p.ci ? p.ci[1] - p.ci[0] : null]);
+      c.setOption({
+        animation: false,
+        grid: { left: r * 3, right: r * 1.2, top: r * 1.2, bottom: r * 2.2 },
+        tooltip: {
+          trigger: 'axis',
+          formatter: (ps) => {
+            const p = ps.find((x) => x.seriesIndex === 0);
+            if (!p || !p.data) return '';
+            const d = p.data;
+            const head = `${esc(timeLabel(d.from))} – ${esc(timeLabel(d.to))}`;
+            if (d.value[1] == null) return `${head}<br>NPS ${fmt.DASH} (${esc(fmt.n(d.n))})`;
+            return `${head}<br><b>NPS ${esc(fmt.score(d.value[1]))}</b> ${esc(fmt.moe(d.moe))} (${esc(fmt.n(d.n))})`
+              + (d.lowConfidence ? `<br>${esc(t('lowNTitle', null, lang))}` : '');
+          },
+        },
+        xAxis: { type: 'time', axisLabel: { color: COLORS.dim, fontSize: r * 0.75, hideOverlap: true },
+          axisLine: { lineStyle: { color: COLORS.grid } } },
+        yAxis: { type: 'value', min: (v) => Math.max(-100, Math.floor((v.min - 5) / 10) * 10),
+          max: (v) => Math.min(100, Math.ceil((v.max + 5) / 10) * 10),
+          axisLabel: { color: COLORS.dim, fontSize: r * 0.75 }, splitLine: { lineStyle: { color: COLORS.grid } } },
+        series: [
+          {
+            name: 'NPS', type: 'line', data: score, connectNulls: false, symbolSize: r * 0.5, z: 3,
+            lineStyle: { width: 2, color }, itemStyle: { color, borderColor: color, borderWidth: 2 },
+            markLine: target == null ? undefined : {
+              silent: true, symbol: 'none', data: [{ yAxis: target }],
+              lineStyle: { color: COLORS.amber, type: 'dashed' },
+              label: { formatter: t('target', { t: fmt.score(target) }, lang), color: COLORS.amber, fontSize: r * 0.7, position: 'insideEndTop' },
+            },
+          },
+          { type: 'line', data: lower, stack: 'ci', stackStrategy: 'all', symbol: 'none', silent: true, lineStyle: { opacity: 0 }, connectNulls: false },
+          { type: 'line', data: width, stack: 'ci', stackStrategy: 'all', symbol: 'none', silent: true, lineStyle: { opacity: 0 }, connectNulls: false,
+            areaStyle: { color, opacity: 0.18 } },
+        ],
+      }, true);
+    },
+    instance: c,
+  };
+}

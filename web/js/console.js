@@ -10,7 +10,7 @@ import { h, fill, setText, $, $$ } from './dom.js';
 import { t as tr, tpName, reasonLabel, stageLabel, normLang, WINDOWS } from './i18n.js';
 import * as fmt from './format.js';
 import { rag, npsZ, npsInterval } from './stats.js';
-import { sparkline, quadrantChart, histogramChart, raterChart, COLORS } from './charts.js';
+import { quadrantChart, histogramChart, raterChart, trendChart, COLORS } from './charts.js';
 import { renderFreshness } from './freshness.js';
 
 const TOKEN_KEY = 'cxpulse.console.token';
@@ -149,6 +149,7 @@ function route() {
   else if (parts[0] === 'alerts') view = alertsView();
   else if (parts[0] === 'value') view = valueView();
   else view = gridView();
+  if (state.view && state.view.dispose) state.view.dispose();
   state.view = view;
   document.body.dataset.view = view.name;
   for (const a of $$('.nav a')) a.classList.toggle('on', a.dataset.nav === view.nav);
@@ -205,13 +206,15 @@ function compareCell(now, code) {
   if (!before || !now.nps.n || !before.nps.n) return h('span', { class: 'cmp muted' }, fmt.DASH);
   const z = npsZ(now.nps, before.nps);
   const delta = now.nps.score - before.nps.score;
-  const sig = z != null && Math.abs(z) > 1.96;
+  // As the server's compare=previous: never significant when either period is below the minimum n.
+  const small = !!(now.nps.lowConfidence || before.nps.lowConfidence);
+  const sig = !small && z != null && Math.abs(z) > 1.96;
   const cls = sig ? (z > 0 ? 'cmp-up' : 'cmp-down') : 'cmp-ns';
   const mark = sig ? (z > 0 ? '▲' : '▼') : '≈';
   const range = t('prevRange', { from: shortTime(state.prev.window.from), to: shortTime(state.prev.window.to) });
   return h('span', { class: ['cmp', cls], dataset: { z: z == null ? '' : z.toFixed(2) },
     title: `${range}: ${fmt.score(before.nps.score)} ${fmt.moe(before.nps.moe)} (${fmt.n(before.nps.n)}); z = ${z.toFixed(2)}` },
-  `${mark} ${fmt.signed(delta)}`, h('span', { class: 'cmp-word' }, ' ', sig ? t(z > 0 ? 'sigUp' : 'sigDown') : t('notSig')));
+  `${mark} ${fmt.signed(delta)}`, h('span', { class: 'cmp-word' }, ' ', sig ? t(z > 0 ? 'sigUp' : 'sigDown') : small ? t('nTooSmall') : t('notSig')));
 }
 
 /** A window bound in the tenant's time zone, e.g. "11-19 00:00". */
@@ -349,46 +352,72 @@ function stageName(code) {
 function drillView(code) {
   const head = h('div', { class: 'drill-head' });
   const kpis = h('div', { class: 'kpi-row' });
-  const histEl = h('div', { class: 'chart' });
+  const histEl = h('div', { class: 'chart', id: 'drill-histogram' });
   const raterEl = h('div', { class: 'chart' });
   const quadEl = h('div', { class: 'chart chart-tall', id: 'drill-quadrant' });
-  const sparkEl = h('div', { class: 'chart chart-short' });
+  const trendEl = h('div', { class: 'chart', id: 'drill-trend' });
+  const trendNote = h('p', { class: 'muted small', id: 'trend-note' });
   const selected = h('div', { class: 'selected-reason', id: 'selected-reason' }, h('p', { class: 'muted' }, t('selectedNone')));
   const comments = h('div', { class: 'comments', id: 'drill-comments' });
-  const search = h('div', { class: 'search' },
-    h('input', { type: 'search', disabled: true, placeholder: t('verbatimSearch'), 'aria-label': t('verbatimSearch') }),
-    placeholder('GET /api/v1/verbatims?q=…'));
+  const board = leaderboardPanel(code);
+  const search = verbatimPanel({ id: 'drill-verbatims', touchpoints: code, search: true, limit: 20 });
   const el = h('div', { class: 'drill', dataset: { tp: code } },
     h('a', { href: '#/', class: 'back' }, t('back')), head, kpis,
     h('div', { class: 'panels' },
+      panel(t('trend'), h('div', null, trendEl, trendNote), 'wide'),
       panel(t('histogram'), histEl),
       panel(t('raterBars'), raterEl),
       panel(t('quadrantTitle'), h('div', { class: 'quad-wrap' }, quadEl, selected), 'wide'),
-      panel(t('trend'), h('div', null, sparkEl, h('p', { class: 'muted small' }, t('trendSession')), placeholder('GET /api/v1/trends'))),
-      panel(t('segments'), placeholder('GET /api/v1/leaderboard?segment=…')),
-      panel(t('verbatims'), h('div', null, search, h('h3', null, t('liveComments')), comments), 'wide')));
+      panel(t('segments'), board.el, 'wide'),
+      panel(t('verbatims'), search.el, 'wide'),
+      panel(t('liveComments'), comments, 'wide')));
   let hist = null;
   let rater = null;
   let quad = null;
-  let spark = null;
+  let trend = null;
   let items = [];
+  let shownReason = null;
   const showSelected = () => {
     const i = items.find((x) => x.code === state.selectedReason);
-    if (!i) return fill(selected, h('p', { class: 'muted' }, t('selectedNone')));
+    if (!i) { shownReason = null; return fill(selected, h('p', { class: 'muted' }, t('selectedNone'))); }
+    if (shownReason === i.code && selected.dataset.n === String(i.n)) return;
+    shownReason = i.code;
+    selected.dataset.n = String(i.n);
+    const list = verbatimPanel({ id: 'reason-verbatims', touchpoints: code, reason: i.code, search: false, limit: 5 });
     fill(selected,
       h('h3', { class: 'sel-name' }, reasonLabel(i, prefs.lang)),
       h('div', { class: 'sel-stats' },
         h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n)),
         i.lowConfidence ? h('span', { class: 'badge' }, t('lowN')) : null),
       h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
-      h('h4', null, t('verbatims')),
-      placeholder(`GET /api/v1/verbatims?reason=${i.code}`));
+      h('h4', null, t('verbatimsOf', { reason: reasonLabel(i, prefs.lang) })),
+      list.el);
+    list.load();
   };
   const onReasons = (data) => {
     items = withMoe(data && data.items).filter((i) => i.level === 1 || (!i.level && !i.parent));
     if (quad) quad.update(items);
     showSelected();
   };
+  const loadTrend = async () => {
+    const step = trendStep(prefs.window);
+    try {
+      const r = await state.http.get('/api/v1/trends', { metric: 'nps', step, window: prefs.window, touchpoints: code });
+      const series = (r.series || []).find((x) => x.touchpoint === code);
+      const points = series ? series.points : [];
+      const tp = state.data && state.data.touchpoints.find((x) => x.touchpoint === code);
+      const target = tp && tp.targets ? tp.targets.nps : null;
+      trend.update(points, { target, color: COLORS[tp ? rag(tp.nps, target) : 'none'] || COLORS.none, timeLabel: shortTime });
+      trendEl.dataset.points = String(points.length);
+      const withN = points.filter((p) => p.n > 0);
+      setText(trendNote, t('trendNote', { step: t('step_' + step), k: withN.length, all: points.length,
+        low: withN.filter((p) => p.lowConfidence).length, time: fmt.clock(Date.now()) }));
+    } catch (e) {
+      setText(trendNote, errorText(e));
+    }
+  };
+  const trendRefresh = throttled(loadTrend, 30_000);
+  let lastN = null;
   return {
     name: 'drill', nav: 'grid', el,
     update() {
@@ -414,18 +443,159 @@ function drillView(code) {
         hist = histogramChart(histEl, { lang: prefs.lang });
         rater = raterChart(raterEl, { lang: prefs.lang });
         quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSelected(); } });
-        spark = sparkline(sparkEl);
+        trend = trendChart(trendEl, { lang: prefs.lang });
+        search.load();
       }
       hist.update(tp.nps.histogram);
       rater.update(tp.rater);
-      const hh = state.history.get(code) || [];
-      spark.update(hh.length >= 2 ? hh : [], COLORS[status] || COLORS.none);
+      // The REST panels follow the live numbers: reloaded when this touchpoint's n moved (at most every 30 s).
+      const n = tp.responses ?? tp.nps.n;
+      if (n !== lastN) { lastN = n; trendRefresh.poke(); board.poke(); }
       const cached = state.reasons.get(`${prefs.window}|${code}`);
       if (cached && cached.data && !items.length) onReasons(cached.data);
       reasonsFor(code, onReasons);
       renderComments(comments, code);
     },
+    dispose() { trendRefresh.cancel(); board.dispose(); },
   };
+}
+
+function trendStep(win) {
+  if (win === '15m' || win === '1h') return 'minute';
+  if (win === '7d' || win === '30d') return 'day';
+  return 'hour';
+}
+
+/** Calls fn at most once per gapMs; a poke during the gap runs it once when the gap ends. */
+function throttled(fn, gapMs) {
+  let last = 0;
+  let timer = null;
+  let running = false;
+  let again = false;
+  let cancelled = false;
+  const run = async () => {
+    timer = null;
+    if (cancelled) return;
+    if (running) { again = true; return; }
+    running = true;
+    last = Date.now();
+    try { await fn(); } finally {
+      running = false;
+      if (again) { again = false; poke(); }
+    }
+  };
+  const poke = () => {
+    if (timer || cancelled) return;
+    const wait = last + gapMs - Date.now();
+    if (wait <= 0) run(); else timer = setTimeout(run, wait);
+  };
+  return { poke, now: () => { clearTimeout(timer); timer = null; run(); }, cancel() { cancelled = true; clearTimeout(timer); } };
+}
+
+function errorText(e) {
+  if (e && e.status === 403) return t('forbidden');
+  const detail = e && e.body && e.body.details && e.body.details[0];
+  return t('loadFailed', { msg: detail ? `${detail.path}: ${detail.message}` : (e && e.message) || String(e) });
+}
+
+/** GET /api/v1/leaderboard?segment=<key> for one touchpoint (or all), with a key selector. */
+function leaderboardPanel(code) {
+  const keys = (state.catalog && state.catalog.segments) || [];
+  let key = keys[0] || null;
+  const body = h('div', { id: 'leaderboard' });
+  const select = h('select', { id: 'segment-select', 'aria-label': t('segmentKey'), on: { change: (e) => { key = e.target.value; refresh.now(); } } },
+    keys.map((k) => h('option', { value: k }, k)));
+  const el = h('div', null, keys.length ? h('label', { class: 'muted' }, t('segmentKey'), ' ', select) : null, body);
+  const load = async () => {
+    if (!key) return fill(body, h('p', { class: 'muted' }, t('noSegments')));
+    try {
+      const r = await state.http.get('/api/v1/leaderboard', { segment: key, window: prefs.window, touchpoints: code || undefined });
+      if (r.segment !== key) return;
+      body.dataset.segment = key;
+      fill(body,
+        r.items.length ? h('table', { class: 'scorecard leaderboard' },
+          h('thead', null, h('tr', null, ['#', key, 'NPS', 'n', t('ppd')].map((x, i) => h('th', { class: i === 0 || i === 2 || i === 3 ? 'num' : null }, x)))),
+          h('tbody', null, r.items.map((i) => h('tr', { dataset: { value: i.value } },
+            h('td', { class: 'num rank' }, String(i.rank)),
+            h('td', { class: 'seg-value' }, i.value),
+            h('td', { class: 'num' }, npsBlock({ score: i.score, moe: i.moe, n: i.n, lowConfidence: i.lowConfidence })),
+            h('td', { class: 'num seg-n' }, fmt.n(i.n)),
+            h('td', { class: 'ppd-cell' }, ppd(i))))))
+          : h('p', { class: 'muted' }, t('noSegmentValues')),
+        h('p', { class: 'muted small', id: 'leaderboard-hidden' },
+          t('hiddenValues', { k: r.hidden, min: r.privacyMinN }), ' · ', t('lowNExplain', { min: r.minN })));
+    } catch (e) {
+      fill(body, h('p', { class: 'error' }, errorText(e)));
+    }
+  };
+  const refresh = throttled(load, 30_000);
+  return { el, poke: refresh.poke, dispose: refresh.cancel };
+}
+
+/**
+ * GET /api/v1/verbatims: comments latest first, detractors highlighted, "load more" with the
+ * next cursor; with search: a text box (q) and a category filter. Comments are text only.
+ */
+function verbatimPanel({ id, touchpoints, reason, search, limit }) {
+  const list = h('div', { class: 'verbatim-list' });
+  const status = h('p', { class: 'muted small verbatim-status' });
+  const more = h('button', { class: 'load-more', type: 'button', hidden: true, on: { click: () => load(true) } }, t('loadMore'));
+  const q = h('input', { type: 'search', class: 'verbatim-q', placeholder: t('verbatimSearch'), 'aria-label': t('verbatimSearch') });
+  const category = h('select', { class: 'verbatim-category', 'aria-label': t('category') },
+    ['', 'detractor', 'passive', 'promoter'].map((c) => h('option', { value: c }, c ? t('cat_' + c) : t('cat_all'))));
+  let next = null;
+  let shown = 0;
+  let generation = 0;
+  let debounce = null;
+  const form = search ? h('form', { class: 'verbatim-form', on: { submit: (e) => { e.preventDefault(); load(false); } } },
+    q, category, h('button', { type: 'submit' }, t('search'))) : null;
+  if (search) {
+    q.addEventListener('input', () => { clearTimeout(debounce); debounce = setTimeout(() => load(false), 400); });
+    category.addEventListener('change', () => load(false));
+  }
+  const el = h('div', { class: 'verbatims', id }, form, list, more, status);
+  async function load(append) {
+    const gen = append ? generation : ++generation;
+    if (!append) { next = null; shown = 0; }
+    el.dataset.state = 'loading';
+    try {
+      const r = await state.http.get('/api/v1/verbatims', {
+        window: prefs.window, touchpoints: touchpoints || undefined, reason: reason || undefined,
+        q: search ? q.value.trim() : undefined, category: search ? category.value : undefined,
+        limit, before: append ? next : undefined });
+      if (gen !== generation) return; // a newer search replaced this one
+      if (!append) fill(list);
+      for (const v of r.items) list.append(verbatimItem(v));
+      shown += r.items.length;
+      next = r.next;
+      more.hidden = !next;
+      setText(status, shown ? t('verbatimsShown', { k: shown }) + (next ? '' : ' · ' + t('verbatimsEnd')) : t('verbatimsNone'));
+      el.dataset.state = 'done';
+    } catch (e) {
+      if (gen !== generation) return;
+      setText(status, errorText(e));
+      el.dataset.state = 'error';
+    }
+  }
+  return { el, load: () => load(false) };
+}
+
+function verbatimItem(v) {
+  const tp = state.catalog.touchpoints.find((x) => x.code === v.touchpoint);
+  const reasons = [...(v.reasons || []), ...(v.subReasons || [])].map(reasonName);
+  return h('div', { class: ['verbatim', 'cat-' + (v.category || 'none'), v.detractor && 'detractor'], dataset: { event: v.eventId || '' } },
+    h('span', { class: 'verbatim-score' }, v.nps == null ? fmt.DASH : String(v.nps)),
+    h('div', null,
+      h('div', { class: 'muted small verbatim-meta' },
+        `${shortTime(v.occurredAt)} · ${tp ? tpName(tp, prefs.lang) : v.touchpoint}`,
+        v.category ? ' · ' + t('cat_' + v.category) : '',
+        reasons.length ? ' · ' + reasons.join(', ') : ''),
+      h('div', { class: 'verbatim-comment' }, v.comment || '')));
+}
+
+function reasonName(code) {
+  const r = state.catalog.reasons.find((x) => x.code === code);
+  return r ? reasonLabel(r, prefs.lang) : code;
 }
 
 function renderComments(box, code) {
@@ -453,9 +623,11 @@ function reasonsView() {
   const quadEl = h('div', { class: 'chart chart-tall', id: 'reasons-quadrant' });
   const selected = h('div', { class: 'selected-reason' }, h('p', { class: 'muted' }, t('selectedNone')));
   const table = h('div', { id: 'reasons-table' }, waiting());
+  const search = verbatimPanel({ id: 'all-verbatims', search: true, limit: 20 });
   const el = h('div', { class: 'reasons-view' },
     panel(t('quadrantTitle'), h('div', { class: 'quad-wrap' }, quadEl, selected), 'wide'),
-    panel(t('reasonsTable'), table, 'wide'));
+    panel(t('reasonsTable'), table, 'wide'),
+    panel(t('verbatims'), search.el, 'wide'));
   let quad = null;
   let items = [];
   const onReasons = (data) => {
@@ -471,18 +643,26 @@ function reasonsView() {
         h('td', null, h('span', { class: 'q q-' + i.quadrant }, i.quadrant ? t('q_' + i.quadrant) : fmt.DASH)))))));
     showSel();
   };
+  let shown = null;
   const showSel = () => {
     const i = items.find((x) => x.code === state.selectedReason);
-    if (!i) return;
-    fill(selected, h('h3', null, reasonLabel(i, prefs.lang)),
-      h('div', null, h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n))),
+    if (!i || (shown === i.code && selected.dataset.n === String(i.n))) return;
+    shown = i.code;
+    selected.dataset.n = String(i.n);
+    const list = verbatimPanel({ id: 'reason-verbatims', reason: i.code, search: false, limit: 5 });
+    fill(selected, h('h3', { class: 'sel-name' }, reasonLabel(i, prefs.lang)),
+      h('div', { class: 'sel-stats' }, h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n))),
       h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
-      h('h4', null, t('verbatims')), placeholder(`GET /api/v1/verbatims?reason=${i.code}`));
+      h('h4', null, t('verbatimsOf', { reason: reasonLabel(i, prefs.lang) })), list.el);
+    list.load();
   };
   return {
     name: 'reasons', nav: 'reasons', el,
     update() {
-      if (!quad) quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSel(); } });
+      if (!quad) {
+        quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSel(); } });
+        search.load();
+      }
       const cached = state.reasons.get(`${prefs.window}|*`);
       if (cached && cached.data && !items.length) onReasons(cached.data);
       if (state.data) reasonsFor(null, onReasons);
