@@ -43,6 +43,9 @@ const state = {
   reasons: null,
   reasonsAt: null,
   reasonsLoading: false,
+  best: null, // GET /api/v1/best: refreshed when the journey page shows or the numbers move, at most every 30 s
+  bestAt: null,
+  bestLoading: false,
   page: 0,
 };
 const tiles = new Map();
@@ -122,7 +125,10 @@ function buildSkeleton(root) {
           h('div', { class: 'side-title' }, t('fixFirstList')),
           h('div', { class: 'fix-list', id: 'fix-list' }),
           h('div', { class: 'side-foot', id: 'reasons-asof' }, t('loading')))),
-      h('section', { class: 'page page-journey', dataset: { page: 'journey' } }, h('div', { class: 'journey', id: 'journey' })),
+      h('section', { class: 'page page-journey', dataset: { page: 'journey' } }, h('div', { class: 'journey', id: 'journey' }),
+        h('div', { class: 'best-strip', id: 'best-strip' },
+          h('div', { class: 'best-sound' }, h('span', { class: 'best-label' }, t('bestSound')), h('span', { class: 'best-items', id: 'best-sound' }, t('loading'))),
+          h('div', { class: 'best-target' }, h('span', { class: 'best-label' }, t('bestTarget')), h('span', { class: 'best-items', id: 'best-target' }, t('loading'))))),
       h('section', { class: 'page page-alerts', dataset: { page: 'alerts' } },
         h('div', { class: 'alerts-col' },
           h('div', { class: 'side-title', id: 'alerts-title' }, t('alertsSince', { time: fmt.hm(state.openedAt) })),
@@ -156,6 +162,7 @@ function showPage(i) {
   bar.style.animationDuration = cfg.intervalMs + 'ms';
   if (cfg.pages.length > 1) bar.classList.add('run');
   if (name === 'quadrant') loadReasons(false);
+  if (name === 'journey') loadBest();
   if (name === 'grid') layoutGrid();
   if (name === 'alerts') renderAlerts();
 }
@@ -181,6 +188,7 @@ function onData(data) {
   render();
   // Reasons are not pushed: refresh them when the numbers moved, at most every 30 s.
   if (cfg.pages[state.page] === 'quadrant' && (!state.reasonsAt || now - state.reasonsAt > 30_000)) loadReasons(false);
+  if (cfg.pages.includes('journey') && (!state.bestAt || now - state.bestAt > 30_000)) loadBest();
 }
 
 function render() {
@@ -335,7 +343,7 @@ function renderJourney(data) {
   fill(box, stages.map((s) => {
     const sum = sumNps(s.tps.map((tp) => tp.nps));
     const responses = s.tps.reduce((a, tp) => a + (tp.responses || 0), 0);
-    return h('div', { class: ['stage', !s.tps.length && 'stage-empty'], dataset: { stage: s.code } },
+    return h('div', { class: ['stage', !s.tps.length && 'stage-empty', s.tps.length >= 3 && 'dense'], dataset: { stage: s.code } },
       h('div', { class: 'stage-name' }, stageLabel(s.def, L)),
       h('div', { class: 'stage-score' }, h('span', { class: 'stage-nps' }, fmt.score(sum.score)),
         h('span', { class: 'stage-moe' }, sum.n ? fmt.moe(sum.moe) : '')),
@@ -346,9 +354,61 @@ function renderJourney(data) {
           h('div', { class: 'stp-name' }, tpName(tp, L)),
           h('div', { class: 'stp-score' }, fmt.score(tp.nps.score), h('span', { class: 'stp-moe' }, tp.nps.n ? ' ' + fmt.moe(tp.nps.moe) : '')),
           h('div', { class: 'stp-n' }, fmt.n(tp.nps.n), tp.nps.lowConfidence && tp.nps.n > 0 ? ' · ' + t('lowN') : ''),
-          ppdBar(tp.nps));
+          ppdBar(tp.nps),
+          bestCsat(tp.touchpoint));
       })));
   }));
+}
+
+/** E of BEST: the touchpoint's CSAT (top-2 box) against its target, as GET /api/v1/best judges it. */
+function bestCsat(code) {
+  const e = state.best && state.best.experience && state.best.experience.touchpoints.find((x) => x.touchpoint === code);
+  if (!e || !e.csat || !e.csat.n) return null;
+  const c = e.csat;
+  return h('div', { class: ['stp-csat', 'csat-' + (c.status || 'none')], dataset: { status: c.status || 'none' } },
+    h('span', { class: 'csat-dot' }),
+    h('span', { class: 'stp-csat-v' }, `${t('csat')} ${fmt.pct(c.top2)}`), c.target == null ? '' : ` / ${fmt.score(c.target)}%`,
+    h('span', { class: 'stp-csat-n' }, ` ${fmt.n(c.n)}`));
+}
+
+async function loadBest() {
+  if (state.bestLoading) return;
+  state.bestLoading = true;
+  try {
+    state.best = await http.get('/api/v1/best', { window: cfg.window, touchpoints: cfg.touchpoints });
+    state.bestAt = Date.now();
+  } catch (e) {
+    /* keep the last reply; the strip says how old it is */
+  } finally {
+    state.bestLoading = false;
+  }
+  if (state.data) renderJourney(state.data);
+  renderBestStrip();
+}
+
+/** S and T of BEST under the journey: what customers talk about most, and the outcomes. */
+function renderBestStrip() {
+  const b = state.best;
+  if (!b) return;
+  const ranking = ((b.sound && b.sound.attentionRanking) || []).filter((i) => i.level === 1 || !i.parent).slice(0, 3);
+  fill($('#best-sound'), ranking.length ? ranking.map((i) => h('span', { class: ['best-item', 'q-' + i.quadrant], dataset: { reason: i.code } },
+    h('span', { class: 'best-item-name' }, reasonLabel(i, L)), ' ',
+    h('span', { class: 'best-item-att' }, fmt.pct(100 * i.attention)), ' · ',
+    h('span', { class: 'best-item-nps' }, `${t('subNps')} ${fmt.score(i.subNps)}`), i.lowConfidence ? ' ⚠' : '')) : t('quadrantEmpty'));
+  const target = b.target || {};
+  if (target.available && target.byCategory) {
+    const rate = (cat) => {
+      const c = target.byCategory[cat];
+      return c && c.repurchase && c.repurchase.rate != null ? fmt.pct(c.repurchase.rate) : fmt.DASH;
+    };
+    fill($('#best-target'), h('span', { class: 'best-item' }, t('repurchase'), ' '),
+      h('span', { class: 'best-item q-keep' }, `${t('promoters')} ${rate('promoter')}`), ' · ',
+      h('span', { class: 'best-item' }, `${t('passives')} ${rate('passive')}`), ' · ',
+      h('span', { class: 'best-item q-fix-first' }, `${t('detractors')} ${rate('detractor')}`));
+  } else {
+    fill($('#best-target'), h('span', { class: 'muted' }, t('noOutcomes')));
+  }
+  $('#best-strip').dataset.asOf = String(state.bestAt);
 }
 
 function ppdBar(nps) {
