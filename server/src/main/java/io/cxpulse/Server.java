@@ -2,6 +2,7 @@ package io.cxpulse;
 
 import io.cxpulse.auth.SigningKeys;
 import io.cxpulse.auth.Tokens;
+import io.cxpulse.cases.CaseWatchVerticle;
 import io.cxpulse.catalog.CatalogFile;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.config.Config;
@@ -106,6 +107,8 @@ public final class Server implements AutoCloseable {
           database.connectOptions(), metrics.live()))));
       deployments.add(0, await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock, nodeId, metrics,
           new io.cxpulse.analysis.SegmentLimits(catalog, config.segmentLimit())))));
+      deployments.add(0, await(vertx.deployVerticle(new CaseWatchVerticle(readPool, catalog, clock, database.connectOptions(),
+          config.caseCheckMs()))));
       LiveStats liveStats = new LiveStats();
       metrics.live().bind(liveStats, catalog.get());
       ServerContext ctx = new ServerContext(config, keys, tokens, catalog, readPool, readiness, clock, liveStats, metrics);

@@ -58,6 +58,7 @@ public final class AnalysisRoutes {
   private final Scorecards scorecards;
   private final AnalysisStore store;
   private final VerbatimStore verbatims;
+  private final io.cxpulse.value.ValueAnalysis value;
 
   private AnalysisRoutes(ServerContext ctx, Vertx vertx) {
     this.ctx = ctx;
@@ -66,6 +67,7 @@ public final class AnalysisRoutes {
     this.scorecards = new Scorecards(ctx.config().minN());
     this.store = new AnalysisStore(ctx.readPool());
     this.verbatims = new VerbatimStore(ctx.readPool());
+    this.value = new io.cxpulse.value.ValueAnalysis(ctx.readPool());
   }
 
   public static void mount(Router router, ServerContext ctx, Vertx vertx) {
@@ -354,14 +356,16 @@ public final class AnalysisRoutes {
     Future<List<VerbatimStore.Verbatim>> latest = verbatims.latest(new VerbatimStore.Query(c.tenant().id(), c.codes(),
         c.plan().from(), c.plan().to(), null, null, null, null,
         c.segment() == null ? null : c.segment().key(), c.segment() == null ? null : c.segment().value(), null, null, 10));
-    return Future.all(counters, latest).map(all -> {
+    // T: outcome rates by NPS category and touchpoint (the segment filter does not apply to outcomes).
+    Future<JsonObject> target = value.target(c.tenant(), c.plan().from(), c.plan().to(), c.codes(), ctx.clock().instant());
+    return Future.all(counters, latest, target).map(all -> {
       Counters k = counters.result();
       JsonObject reasons = scorecards.reasons(c.tenant(), c.plan(), c.touchpoints(), k);
       JsonObject body = new JsonObject().put("tenant", c.tenant().id()).put("window", window(c.plan(), c.tenant().zone()))
           .put("behavior", behavior(c, k))
           .put("experience", experience(c, k))
           .put("sound", sound(reasons, latest.result(), c))
-          .put("target", target(c));
+          .put("target", target.result());
       if (c.segment() != null) {
         body.put("segment", new JsonObject().put("key", c.segment().key()).put("value", c.segment().value()));
       }
@@ -440,14 +444,6 @@ public final class AnalysisRoutes {
     for (VerbatimStore.Verbatim v : latest) comments.add(verbatim(v, c.tenant(), false));
     return new JsonObject().put("n", reasons.getLong("n")).put("attentionRanking", ranking).put("quadrant", quadrant)
         .put("verbatims", comments);
-  }
-
-  /**
-   * BEST's T: outcome rates by NPS category and their drivers need outcome data (O-data), which
-   * the closed-loop and value work brings; until then this section says so and invents nothing.
-   */
-  JsonObject target(Common c) {
-    return new JsonObject().put("available", false).put("message", "no outcome data yet");
   }
 
   // ---- verbatims ----

@@ -153,7 +153,8 @@ public final class CatalogFile {
       }
     }
     JsonObject settings = new JsonObject();
-    for (String key : List.of("segments", "valueElements", "stages", "raterWeights", "caseSlaHours", "segmentLimit", "privacyMinN")) {
+    for (String key : List.of("segments", "valueElements", "stages", "raterWeights", "caseSlaHours", "segmentLimit", "privacyMinN",
+        "outcomeHorizonDays", "outcomeTypes")) {
       if (t.containsKey(key)) settings.put(key, t.getValue(key));
     }
     if (errors.size() > before || zone == null) return null;

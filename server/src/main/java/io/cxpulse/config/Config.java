@@ -38,7 +38,8 @@ public record Config(
     boolean logRequests,
     int segmentLimit,
     Duration quadrantAlertWindow,
-    int quadrantAlertMinN) {
+    int quadrantAlertMinN,
+    long caseCheckMs) {
 
   /** How to reach PostgreSQL: null url and null host mean "start the embedded one". */
   public record DatabaseConfig(String url, String host, Integer port, String database, String user, String password) {
@@ -89,7 +90,8 @@ public record Config(
         "true".equalsIgnoreCase(r.string("LOG_REQUESTS", "false")),
         r.intValue("SEGMENT_LIMIT", 1000, 1, 1_000_000),
         Duration.ofMinutes(r.intValue("QUADRANT_ALERT_WINDOW_MINUTES", 60, 1, 6 * 60)),
-        r.intValue("QUADRANT_ALERT_MIN_N", 30, 1, 1_000_000));
+        r.intValue("QUADRANT_ALERT_MIN_N", 30, 1, 1_000_000),
+        r.intValue("CASE_CHECK_MS", 15_000, 50, 3_600_000));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("bad configuration: " + String.join("; ", errors));
     }

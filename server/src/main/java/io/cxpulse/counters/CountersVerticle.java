@@ -1,5 +1,8 @@
 package io.cxpulse.counters;
 
+import io.cxpulse.cases.CaseChange;
+import io.cxpulse.cases.CaseUpdate;
+import io.cxpulse.cases.OpenCases;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.config.Config;
@@ -46,6 +49,8 @@ public final class CountersVerticle extends VerticleBase {
   public static final String ALERTS = "live.alerts";
   public static final String WRITER_STATUS = "counters.writer-status";
   public static final String STATUS = "live.status";
+  /** Open-case changes from {@link io.cxpulse.cases.CaseWatchVerticle}. */
+  public static final String CASES = "counters.cases";
   private static final Logger LOG = LoggerFactory.getLogger(CountersVerticle.class);
 
   private final Config config;
@@ -61,6 +66,7 @@ public final class CountersVerticle extends VerticleBase {
   private final io.cxpulse.analysis.QuadrantWatch quadrants;
   private final LiveMetrics metrics;
   private Counters counters = new Counters();
+  private final OpenCases openCases = new OpenCases();
   private PgSubscriber subscriber;
   private boolean started;
   private Future<Void> reloading;
@@ -81,7 +87,7 @@ public final class CountersVerticle extends VerticleBase {
     this.listenOptions = listenOptions;
     this.metrics = metrics;
     this.windows = new Windows(config.minuteRetention(), config.quarterRetention());
-    this.scorecards = new Scorecards(config.minN());
+    this.scorecards = new Scorecards(config.minN()).withCases(openCases, clock);
     this.views = new LiveViews(windows, scorecards);
     this.quadrants = new io.cxpulse.analysis.QuadrantWatch(windows, config.quadrantAlertWindow(), config.quadrantAlertMinN());
   }
@@ -95,6 +101,7 @@ public final class CountersVerticle extends VerticleBase {
     bus.<ViewKey>localConsumer(SUBSCRIBE, msg -> whenLoaded(() -> subscribe(msg)));
     // In order with subscribe, which waits for a reload: otherwise a view could outlive its last subscriber.
     bus.<ViewKey>localConsumer(UNSUBSCRIBE, msg -> whenLoaded(() -> views.unsubscribe(msg.body())));
+    bus.<CaseUpdate>localConsumer(CASES, msg -> cases(msg.body()));
     bus.<Boolean>localConsumer(WRITER_STATUS, msg -> {
       writerOk = msg.body();
       publishStatus();
@@ -188,6 +195,18 @@ public final class CountersVerticle extends VerticleBase {
     }
     counters.applyAll(batch.deltas());
     msg.reply("applied");
+  }
+
+  /** Open-case counts live in the scorecards: the views of a touchpoint whose cases changed recompute. */
+  private void cases(CaseUpdate update) {
+    if (update.reset()) {
+      openCases.reset(update.changes());
+      views.markAllChanged();
+      return;
+    }
+    for (CaseChange c : update.changes()) {
+      if (openCases.apply(c) || CaseChange.BREACH.equals(c.kind())) views.markTouchpointChanged(c.tenant(), c.touchpoint());
+    }
   }
 
   /** Another node's committed batch: applied exactly like our own. */

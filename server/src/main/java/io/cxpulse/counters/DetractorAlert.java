@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * A new detractor response, pushed live to the screens that watch its touchpoint. The comment is
  * cut to a screenful; the full text stays in the database. No customer id: screens are public.
- * Other kinds of touchpoint alert (a reason moving into fix-first) travel the same way with their
- * own JSON in {@code other}: the live endpoint routes every alert by tenant and touchpoint alone.
+ * Other kinds of touchpoint alert (a reason moving into fix-first, a follow-up case opened, an
+ * SLA breach) travel the same way with their own JSON in {@code other}: the live endpoint routes
+ * every alert by tenant and touchpoint alone.
  */
 public record DetractorAlert(String tenant, String touchpoint, String eventId, int nps, List<String> reasons,
                              String comment, boolean contactConsent, String occurredAt, JsonObject other) {
@@ -19,9 +20,9 @@ public record DetractorAlert(String tenant, String touchpoint, String eventId, i
     this(tenant, touchpoint, eventId, nps, reasons, comment, contactConsent, occurredAt, null);
   }
 
-  /** An alert of another kind for the screens watching {@code touchpoint}; {@code json} is sent as is. */
+  /** An alert of another kind for the screens that watch {@code touchpoint}; {@code json} is sent as is. */
   public static DetractorAlert other(String tenant, String touchpoint, JsonObject json) {
-    return new DetractorAlert(tenant, touchpoint, null, -1, List.of(), null, false, null, json);
+    return new DetractorAlert(tenant, touchpoint, null, 0, List.of(), null, false, null, json);
   }
 
   public static String cut(String comment) {

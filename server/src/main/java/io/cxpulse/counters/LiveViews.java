@@ -61,6 +61,10 @@ public final class LiveViews {
     }
   }
 
+  public void markTouchpointChanged(String tenant, String touchpoint) {
+    changed.add(tenant + '\u0000' + touchpoint);
+  }
+
   public void markAllChanged() {
     for (View v : views.values()) v.dirty = true;
   }

@@ -1,5 +1,6 @@
 package io.cxpulse.counters;
 
+import io.cxpulse.cases.OpenCases;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
@@ -16,6 +17,7 @@ import io.cxpulse.score.ReasonScore;
 import io.cxpulse.score.Tally;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -24,9 +26,18 @@ import java.util.List;
 /** Builds the JSON of API.md's scorecards and reasons responses from tallies. */
 public final class Scorecards {
   private final int minN;
+  private OpenCases cases;
+  private Clock clock;
 
   public Scorecards(int minN) {
     this.minN = minN;
+  }
+
+  /** Adds {@code "cases": {"open", "overdue", "oldestOpenAt"}} to every scorecard, overdue as of the clock's now. */
+  public Scorecards withCases(OpenCases cases, Clock clock) {
+    this.cases = cases;
+    this.clock = clock;
+    return this;
   }
 
   public JsonObject scorecards(TenantCatalog tenant, WindowPlan plan, List<Touchpoint> touchpoints, Counters counters) {
@@ -43,12 +54,18 @@ public final class Scorecards {
           .put("order", tp.order())
           .put("targets", targets(tp));
       scorecard(t, tenant.raterWeights()).forEach(e -> row.put(e.getKey(), e.getValue()));
+      if (cases != null) row.put("cases", cases.summary(tenant.id(), List.of(tp.code()), tenant.zone(), clock.instant()));
       rows.add(row);
+    }
+    JsonObject all = scorecard(overall, tenant.raterWeights());
+    if (cases != null) {
+      all.put("cases", cases.summary(tenant.id(), touchpoints.stream().map(Touchpoint::code).toList(), tenant.zone(),
+          clock.instant()));
     }
     return new JsonObject()
         .put("tenant", tenant.id())
         .put("window", window(plan, tenant.zone()))
-        .put("overall", scorecard(overall, tenant.raterWeights()))
+        .put("overall", all)
         .put("touchpoints", rows);
   }
 

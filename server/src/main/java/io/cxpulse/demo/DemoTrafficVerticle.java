@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Demo traffic for the demo tenant, sent through the public ingest endpoint with an ingest token
  * scoped to that tenant, exactly as an outside survey tool would. At start it backfills 30 days
  * of history with deterministic event ids (a restart re-sends them and they count as
- * duplicates), then posts live responses at DEMO_RATE per second, shaped by opening hours.
+ * duplicates), with the outcomes that followed those responses ({@link DemoOutcomes}), then
+ * posts live responses at DEMO_RATE per second, shaped by opening hours.
  * Owns only its HTTP client and timer; runs on its own event loop.
  */
 public final class DemoTrafficVerticle extends VerticleBase {
@@ -85,18 +86,29 @@ public final class DemoTrafficVerticle extends VerticleBase {
     JsonArray batch = new JsonArray();
     Instant t = day.atStartOfDay(zone).toInstant();
     Instant dayEnd = day.plusDays(1).atStartOfDay(zone).toInstant();
+    JsonArray outcomes = new JsonArray();
+    Random behaviour = new Random(~day.toEpochDay());
     int i = 0;
     while (t.isBefore(dayEnd) && t.isBefore(end)) {
       double perHour = BACKFILL_PER_HOUR * DemoGenerator.volumeFactor(t.atZone(zone));
       double gapSeconds = -Math.log(1 - seeded.nextDouble()) * 3600 / perHour;
       t = t.plusMillis((long) (gapSeconds * 1000));
       if (!t.isBefore(dayEnd) || !t.isBefore(end)) break;
-      batch.add(generator.next(t, "demo-bf-" + day + "-" + i++));
+      JsonObject response = generator.next(t, "demo-bf-" + day + "-" + i++);
+      // Older history was followed up before the demo started: only the last day opens cases.
+      if (t.isBefore(end.minus(Duration.ofDays(1)))) response.remove("contactConsent");
+      batch.add(response);
+      DemoOutcomes.after(response, behaviour, end).forEach(outcomes::add);
     }
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < batch.size(); from += 500) {
       JsonArray part = new JsonArray(batch.getList().subList(from, Math.min(batch.size(), from + 500)));
       chain = chain.compose(v -> post(part.encode()));
+    }
+    // What the customers did afterwards, through the public outcomes endpoint like any shop system.
+    for (int from = 0; from < outcomes.size(); from += 500) {
+      JsonArray part = new JsonArray(outcomes.getList().subList(from, Math.min(outcomes.size(), from + 500)));
+      chain = chain.compose(v -> post("/api/v1/outcomes", part.encode()));
     }
     return chain;
   }
@@ -125,7 +137,11 @@ public final class DemoTrafficVerticle extends VerticleBase {
   }
 
   private Future<Void> post(String body) {
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/feedback")
+    return post("/api/v1/feedback", body);
+  }
+
+  private Future<Void> post(String path, String body) {
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
             .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(body))
         .compose(resp -> resp.body().map(b -> {

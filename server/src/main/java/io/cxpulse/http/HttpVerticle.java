@@ -84,6 +84,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
     router.get("/api/v1/catalog").handler(this::catalog);
     io.cxpulse.analysis.AnalysisRoutes.mount(router, ctx, vertx);
+    io.cxpulse.cases.CaseRoutes.mount(router, ctx, vertx);
+    io.cxpulse.value.ValueRoutes.mount(router, ctx, vertx);
     router.route("/api/*").handler(rc -> rc.fail(new ApiError(404, "not_found", "no such endpoint: " + rc.request().path())));
     pages(router);
     router.route().failureHandler(this::failure);

@@ -3,6 +3,7 @@ package io.cxpulse.ingest;
 import io.cxpulse.analysis.SegmentCounterStore;
 import io.cxpulse.analysis.SegmentDeltas;
 import io.cxpulse.analysis.SegmentLimits;
+import io.cxpulse.cases.CaseStore;
 import io.cxpulse.config.Config;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.counters.CounterDeltaBatch;
@@ -149,6 +150,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     Future<Void> committed = pool.withTransaction(conn -> FeedbackStore.insertNew(conn, rows).compose(inserted -> {
       CounterDeltas d = new CounterDeltas(now, config.minuteRetention(), config.quarterRetention());
       List<DetractorAlert> alerts = new ArrayList<>();
+      List<String> caseTenants = new ArrayList<>(), caseEvents = new ArrayList<>();
       for (Pending p : batch) {
         for (Feedback f : p.request().items()) {
           String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
@@ -156,15 +158,20 @@ public final class FeedbackWriterVerticle extends VerticleBase {
             d.add(p.request().tenant(), p.request().zone(), f);
             tally.add(p.request().tenant(), f);
             if (f.nps() != null && f.nps() <= 6) alerts.add(alert(p.request(), f));
+            if (f.nps() != null && f.nps() <= 6 && f.contactConsent()) {
+              caseTenants.add(p.request().tenant());
+              caseEvents.add(f.eventId());
+            }
           }
         }
       }
       CounterDeltaBatch deltaBatch = new CounterDeltaBatch(nodeId, inserted.xid(), d.asMap(), alerts);
       applied[0] = deltaBatch;
-      if (d.isEmpty()) return Future.succeededFuture();
-      return FeedbackStore.addCounters(conn, d.asMap())
+      Future<Void> counted = d.isEmpty() ? Future.succeededFuture() : FeedbackStore.addCounters(conn, d.asMap())
           .compose(v -> SegmentCounterStore.add(conn, segmentDeltas(batch, inserted.fresh(), now).asMap()))
           .compose(v -> FeedbackStore.notify(conn, DeltaNotifications.CHANNEL, DeltaNotifications.encode(deltaBatch)));
+      // Consenting detractors open their follow-up case in the same transaction (one statement per batch).
+      return counted.compose(v -> CaseStore.openAndNotify(conn, caseTenants, caseEvents, now));
     }));
     lastTransaction = committed;
     // Metrics count what committed, from the rows whose counter increments were computed above,

@@ -429,7 +429,7 @@ class AnalysisTest {
   // ---- BEST ----
 
   @Test
-  @DisplayName("BEST: journey volumes by stage, NPS and CSAT against targets, attention ranking and latest verbatims, an honest empty T")
+  @DisplayName("BEST: journey volumes by stage, NPS and CSAT against targets, attention ranking and latest verbatims, an honest empty T without outcomes")
   void best() {
     Instant from = quarter(now.minus(Duration.ofDays(2))), to = now.plus(1, ChronoUnit.MINUTES);
     JsonObject body = get("/api/v1/best?" + range(from, to));
@@ -487,7 +487,10 @@ class AnalysisTest {
     assertThat(sound.getJsonArray("verbatims").stream().map(o -> ((JsonObject) o).getString("eventId")).toList())
         .containsExactlyElementsOf(latest);
 
-    assertThat(body.getJsonObject("target")).isEqualTo(new JsonObject().put("available", false).put("message", "no outcome data yet"));
+    // No outcomes were sent: T says so and carries no rates.
+    assertThat(body.getJsonObject("target").getBoolean("available")).isFalse();
+    assertThat(body.getJsonObject("target").getString("reason")).isNotBlank();
+    assertThat(body.getJsonObject("target").containsKey("byCategory")).isFalse();
   }
 
   // ---- verbatims ----

@@ -1,0 +1,333 @@
+package io.cxpulse.value;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.cxpulse.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Value of experience: outcomes, T in BEST, revenue at risk, earned growth")
+class ValueTest {
+  private static TestServer server;
+  /** When the generated customers answered: well before now, so that the 90-day horizon has passed. */
+  private static final Instant ANCHOR = Instant.now().minus(120, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+  private static final double DAMAGED_FACTOR = 0.7;
+  private static final Map<String, Double> BASE = Map.of("promoter", 0.8, "passive", 0.6, "detractor", 0.35);
+  private static final List<Customer> CUSTOMERS = new ArrayList<>();
+
+  /** One generated customer: what they answered, and what the generator made them do. */
+  record Customer(String id, int nps, boolean quality, boolean price, Instant answeredAt, boolean repurchased,
+                  boolean churned, double firstOrder, double repeatOrder) {
+    String category() {
+      return nps >= 9 ? "promoter" : nps >= 7 ? "passive" : "detractor";
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    generate();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /**
+   * 1500 customers at the store: 40% promoters, 30% passives, 30% detractors; 30% raise "quality"
+   * (the damaged-delivery complaint), independently 40% raise "price". Repurchase within 90 days
+   * with probability 0.8 / 0.6 / 0.35 by category, times 0.7 for those who raised quality (30% less);
+   * price changes nothing. Detractors who do not repurchase churn with probability 0.5. Every
+   * customer bought once before answering (amount 50..150). 200 more customers at the hotline
+   * all repurchase and raise price: outside the store scope they must change nothing.
+   */
+  static void generate() {
+    Random random = new Random(20251126L);
+    JsonArray feedback = new JsonArray();
+    JsonArray outcomes = new JsonArray();
+    for (int i = 0; i < 1700; i++) {
+      boolean store = i < 1500;
+      double u = random.nextDouble();
+      int nps = u < 0.4 ? 9 + random.nextInt(2) : u < 0.7 ? 7 + random.nextInt(2) : random.nextInt(7);
+      boolean quality = store && random.nextDouble() < 0.3;
+      boolean price = !store || random.nextDouble() < 0.4;
+      Instant answered = ANCHOR.plus(random.nextInt(20 * 24 * 60), ChronoUnit.MINUTES);
+      String category = nps >= 9 ? "promoter" : nps >= 7 ? "passive" : "detractor";
+      double p = BASE.get(category) * (quality ? DAMAGED_FACTOR : 1.0);
+      boolean repurchased = !store || random.nextDouble() < p;
+      boolean churned = store && !repurchased && category.equals("detractor") && random.nextDouble() < 0.5;
+      double firstOrder = (5_000 + random.nextInt(10_001)) / 100.0;
+      double repeatOrder = (5_000 + random.nextInt(10_001)) / 100.0;
+      String id = "c" + i;
+      JsonArray reasons = new JsonArray();
+      if (quality) reasons.add("quality");
+      if (price) reasons.add("price");
+      feedback.add(new JsonObject().put("eventId", "vf-" + i).put("touchpoint", store ? "store" : "hotline")
+          .put("customerId", id).put("nps", nps).put("reasons", reasons).put("occurredAt", answered.toString()));
+      outcomes.add(outcome("first-" + i, id, "purchase", firstOrder, answered.minus(5, ChronoUnit.DAYS)));
+      if (repurchased) {
+        outcomes.add(outcome("again-" + i, id, "repurchase", repeatOrder, answered.plus(1 + random.nextInt(85), ChronoUnit.DAYS)));
+      } else if (store) {
+        // Outside the horizon: must not count.
+        if (random.nextDouble() < 0.2) {
+          outcomes.add(outcome("late-" + i, id, "repurchase", repeatOrder, answered.plus(95, ChronoUnit.DAYS)));
+          LATE.add(new Late(id, repeatOrder));
+        }
+      }
+      if (churned) outcomes.add(outcome("churn-" + i, id, "churn", null, answered.plus(30, ChronoUnit.DAYS)));
+      if (store) CUSTOMERS.add(new Customer(id, nps, quality, price, answered, repurchased, churned, firstOrder,
+          repurchased ? repeatOrder : 0));
+    }
+    postAll("/api/v1/feedback", feedback);
+    postAll("/api/v1/outcomes", outcomes);
+  }
+
+  static JsonObject outcome(String eventId, String customer, String type, Double amount, Instant at) {
+    JsonObject o = new JsonObject().put("eventId", eventId).put("customerId", customer).put("type", type)
+        .put("occurredAt", at.toString());
+    if (amount != null) o.put("amount", amount);
+    return o;
+  }
+
+  static void postAll(String path, JsonArray items) {
+    for (int from = 0; from < items.size(); from += 1000) {
+      JsonArray chunk = new JsonArray(items.getList().subList(from, Math.min(items.size(), from + 1000)));
+      HttpResponse<String> r = server.postJson(path, server.ingestToken("acme"), chunk.encode());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+  }
+
+  static String window() {
+    return "from=" + enc(ANCHOR.minus(1, ChronoUnit.DAYS).toString()) + "&to=" + enc(ANCHOR.plus(21, ChronoUnit.DAYS).toString());
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static JsonObject get(String path) {
+    HttpResponse<String> r = server.get(path, server.viewerToken("acme"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  /** The 95% Wilson interval, computed here independently of the server's code. */
+  static double[] wilson(long k, long n) {
+    double p = (double) k / n, z = 1.96, z2 = z * z;
+    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double half = z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
+    return new double[] {centre - half, centre + half};
+  }
+
+  @Test
+  @DisplayName("revenue at risk: 'quality' (30% fewer repurchases) ranks first with the generator's figures; 'price' is noise and not ranked")
+  void revenueAtRisk() {
+    JsonObject body = get("/api/v1/value/issues?touchpoints=store&outcome=repurchase&horizonDays=90&" + window());
+    assertThat(body.getLong("customers")).isEqualTo(CUSTOMERS.size());
+    JsonArray items = body.getJsonArray("items");
+    assertThat(items).hasSize(1);
+    JsonObject quality = items.getJsonObject(0);
+    assertThat(quality.getString("code")).isEqualTo("quality");
+    assertThat(quality.getInteger("rank")).isEqualTo(1);
+    assertThat(quality.getBoolean("significant")).isTrue();
+
+    // Recount from the generated data.
+    List<Customer> raised = CUSTOMERS.stream().filter(Customer::quality).toList();
+    List<Customer> others = CUSTOMERS.stream().filter(c -> !c.quality()).toList();
+    long ka = raised.stream().filter(Customer::repurchased).count();
+    long kb = others.stream().filter(Customer::repurchased).count();
+    double rateA = (double) ka / raised.size(), rateB = (double) kb / others.size();
+    assertThat(quality.getLong("affectedCustomers")).isEqualTo(raised.size());
+    assertThat(quality.getJsonObject("raised").getLong("k")).isEqualTo(ka);
+    assertThat(quality.getJsonObject("notRaised").getLong("k")).isEqualTo(kb);
+    assertThat(quality.getDouble("loss")).isCloseTo(100 * (rateB - rateA), within(1e-9));
+    // The generator's true loss: 30% of the mean base rate (0.4·0.8 + 0.3·0.6 + 0.3·0.35 = 0.605).
+    double trueLoss = 100 * 0.3 * (0.4 * 0.8 + 0.3 * 0.6 + 0.3 * 0.35);
+    JsonArray ci = quality.getJsonArray("lossCi");
+    assertThat(ci.getDouble(0)).isLessThan(trueLoss).isGreaterThan(0);
+    assertThat(ci.getDouble(1)).isGreaterThan(trueLoss);
+    // Average order value of the affected customers: all their purchase and repurchase amounts.
+    double spend = raised.stream().mapToDouble(c -> c.firstOrder() + c.repeatOrder()).sum()
+        + lateSpend(raised);
+    long orders = raised.size() + ka + lateOrders(raised);
+    double aov = spend / orders;
+    assertThat(quality.getDouble("averageOrderValue")).isCloseTo(aov, within(1e-6));
+    assertThat(quality.getDouble("revenueAtRiskPerMonth"))
+        .isCloseTo(raised.size() * (rateB - rateA) * aov * 30 / 90, within(1e-6));
+
+    JsonObject price = body.getJsonArray("notSignificant").stream().map(o -> (JsonObject) o)
+        .filter(i -> i.getString("code").equals("price")).findFirst().orElseThrow();
+    assertThat(price.getBoolean("significant")).isFalse();
+    assertThat(price.containsKey("rank")).isFalse();
+    assertThat(price.getJsonArray("lossCi").getDouble(0)).isNegative();
+    assertThat(price.getJsonArray("lossCi").getDouble(1)).isPositive();
+  }
+
+  /** Repurchases after the horizon also count in the order value (they are orders), not in the rate. */
+  static double lateSpend(List<Customer> customers) {
+    return LATE.stream().filter(l -> customers.stream().anyMatch(c -> c.id().equals(l.customer()))).mapToDouble(Late::amount).sum();
+  }
+
+  static long lateOrders(List<Customer> customers) {
+    return LATE.stream().filter(l -> customers.stream().anyMatch(c -> c.id().equals(l.customer()))).count();
+  }
+
+  record Late(String customer, double amount) {}
+
+  static final List<Late> LATE = new ArrayList<>();
+
+  @Test
+  @DisplayName("T in BEST: repurchase and churn by promoter / passive / detractor equal a recount, the true rates lie in the intervals")
+  void target() {
+    JsonObject body = get("/api/v1/value/target?touchpoints=store&" + window());
+    assertThat(body.getBoolean("available")).isTrue();
+    assertThat(body.getInteger("horizonDays")).isEqualTo(90);
+    assertThat(body.getLong("customers")).isEqualTo(CUSTOMERS.size());
+    assertThat(body.getLong("openHorizon")).isZero();
+    for (String category : List.of("promoter", "passive", "detractor")) {
+      List<Customer> group = CUSTOMERS.stream().filter(c -> c.category().equals(category)).toList();
+      JsonObject g = body.getJsonObject("byCategory").getJsonObject(category);
+      long k = group.stream().filter(Customer::repurchased).count();
+      assertThat(g.getLong("n")).isEqualTo(group.size());
+      JsonObject repurchase = g.getJsonObject("repurchase");
+      assertThat(repurchase.getLong("k")).isEqualTo(k);
+      assertThat(repurchase.getDouble("rate")).isCloseTo(100.0 * k / group.size(), within(1e-9));
+      double[] w = wilson(k, group.size());
+      assertThat(repurchase.getJsonArray("ci").getDouble(0)).isCloseTo(100 * w[0], within(1e-9));
+      assertThat(repurchase.getJsonArray("ci").getDouble(1)).isCloseTo(100 * w[1], within(1e-9));
+      // The generator's rate for the category: base × (0.7 for the 30% who raised quality).
+      double truth = 100 * BASE.get(category) * (0.7 + 0.3 * DAMAGED_FACTOR);
+      assertThat(truth).isBetween(repurchase.getJsonArray("ci").getDouble(0), repurchase.getJsonArray("ci").getDouble(1));
+      assertThat(g.getJsonObject("churn").getLong("k")).isEqualTo(group.stream().filter(Customer::churned).count());
+      assertThat(g.getJsonObject("renewal").getLong("k")).isZero();
+    }
+    JsonObject store = body.getJsonArray("touchpoints").getJsonObject(0);
+    assertThat(store.getString("touchpoint")).isEqualTo("store");
+    assertThat(store.getJsonObject("all").getLong("n")).isEqualTo(CUSTOMERS.size());
+
+    // BEST's T is the same section for the same window and touchpoints.
+    JsonObject best = get("/api/v1/best?touchpoints=store&" + window()).getJsonObject("target");
+    assertThat(best.getBoolean("available")).isTrue();
+    assertThat(best.getJsonObject("byCategory")).isEqualTo(body.getJsonObject("byCategory"));
+    assertThat(best.getJsonArray("touchpoints")).isEqualTo(body.getJsonArray("touchpoints"));
+
+    // A window with no responses says so instead of inventing rates.
+    JsonObject empty = get("/api/v1/value/target?window=15m");
+    assertThat(empty.getBoolean("available")).isFalse();
+    assertThat(empty.containsKey("byCategory")).isFalse();
+  }
+
+  @Test
+  @DisplayName("outcomes are idempotent by eventId, validated all or nothing, and need the ingest role")
+  void outcomes() {
+    String ingest = server.ingestToken("acme");
+    JsonArray two = new JsonArray().add(outcome("o-1", "k1", "purchase", 10.5, Instant.now().minusSeconds(60)))
+        .add(outcome("o-2", "k1", "renewal", null, Instant.now().minusSeconds(30)).put("referred", false));
+    HttpResponse<String> first = server.postJson("/api/v1/outcomes", ingest, two.encode());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(new JsonObject(first.body())).isEqualTo(new JsonObject().put("accepted", 2).put("duplicates", 0));
+    HttpResponse<String> again = server.postJson("/api/v1/outcomes", ingest, two.encode());
+    assertThat(new JsonObject(again.body())).isEqualTo(new JsonObject().put("accepted", 0).put("duplicates", 2));
+    HttpResponse<String> ndjson = server.post("/api/v1/outcomes", ingest, "application/x-ndjson",
+        outcome("o-3", "k2", "churn", null, Instant.now()).encode() + "\n");
+    assertThat(new JsonObject(ndjson.body()).getInteger("accepted")).isEqualTo(1);
+
+    JsonArray bad = new JsonArray()
+        .add(new JsonObject().put("eventId", "o-4").put("customerId", "k3").put("type", "purchase").put("amount", -5))
+        .add(new JsonObject().put("eventId", "bad id!").put("type", "purchase").put("occurredAt", "yesterday")
+            .put("referred", "yes").put("colour", 1))
+        .add(new JsonObject().put("eventId", "o-5").put("customerId", "k3").put("type", "purchase")
+            .put("occurredAt", Instant.now().plus(Duration.ofHours(1)).toString()));
+    HttpResponse<String> r = server.postJson("/api/v1/outcomes", ingest, bad.encode());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(r.body()).getJsonArray("details").stream().map(d -> ((JsonObject) d).getString("path")))
+        .containsExactlyInAnyOrder("/0/amount", "/1/eventId", "/1/customerId", "/1/occurredAt", "/1/referred",
+            "/1/colour", "/2/occurredAt");
+    HttpResponse<String> unknown = server.postJson("/api/v1/outcomes", ingest,
+        new JsonObject().put("eventId", "o-6").put("customerId", "k3").put("type", "upgrade").encode());
+    assertThat(unknown.statusCode()).isEqualTo(422);
+    assertThat(new JsonObject(unknown.body()).getJsonArray("details").getJsonObject(0).getString("path")).isEqualTo("/type");
+    assertThat(server.postJson("/api/v1/outcomes", server.viewerToken("acme"), two.encode()).statusCode()).isEqualTo(403);
+    assertThat(server.post("/api/v1/outcomes", ingest, "text/plain", "x").statusCode()).isEqualTo(415);
+    assertThat(server.postJson("/api/v1/outcomes", ingest, "{").statusCode()).isEqualTo(400);
+    // Nothing of the rejected batches was stored: the same ids are still new.
+    HttpResponse<String> retry = server.postJson("/api/v1/outcomes", ingest,
+        new JsonObject().put("eventId", "o-4").put("customerId", "k3").put("type", "purchase").put("amount", 5).encode());
+    assertThat(new JsonObject(retry.body()).getInteger("accepted")).isEqualTo(1);
+    // Bad read parameters.
+    HttpResponse<String> q = server.get("/api/v1/value/issues?outcome=upgrade&horizonDays=0&window=2y", server.viewerToken("acme"));
+    assertThat(q.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(q.body()).getJsonArray("details").stream().map(d -> ((JsonObject) d).getString("path")))
+        .containsExactlyInAnyOrder("outcome", "horizonDays", "window");
+  }
+
+  @Test
+  @DisplayName("earned growth matches a hand-computed example, with months in the tenant's time zone")
+  void earnedGrowth() {
+    // globex (Asia/Kathmandu, +05:45). December 2024: a 100, b 100, c 50 → 250.
+    // January 2025: a 120; c 100 + 5 (two orders); d new and referred 50; e new, not referred, 30; b nothing.
+    // e's order at 2025-01-31T18:00Z is 23:45 local, still January; f's at 2025-01-31T18:20Z is February.
+    // NRR = (120 + 105) / 250 = 90%; ENC = 50 / 250 = 20%; earned growth = 10%.
+    // February 2025: f new and referred 61; a 61; revenue 122; previous 305:
+    // NRR = 61/305 = 20%, ENC = 61/305 = 20%, earned growth = −60%.
+    JsonArray o = new JsonArray()
+        .add(outcome("g1", "a", "purchase", 100.0, Instant.parse("2024-12-05T04:00:00Z")))
+        .add(outcome("g2", "b", "purchase", 100.0, Instant.parse("2024-12-10T04:00:00Z")))
+        .add(outcome("g3", "c", "purchase", 50.0, Instant.parse("2024-12-20T04:00:00Z")))
+        .add(outcome("g4", "a", "repurchase", 120.0, Instant.parse("2025-01-03T04:00:00Z")))
+        .add(outcome("g5", "c", "renewal", 100.0, Instant.parse("2025-01-04T04:00:00Z")))
+        .add(outcome("g6", "c", "repurchase", 5.0, Instant.parse("2025-01-05T04:00:00Z")))
+        .add(outcome("g7", "d", "purchase", 50.0, Instant.parse("2025-01-06T04:00:00Z")).put("referred", true))
+        .add(outcome("g8", "e", "purchase", 30.0, Instant.parse("2025-01-31T18:00:00Z")))
+        .add(outcome("g9", "b", "churn", null, Instant.parse("2025-01-15T04:00:00Z")))
+        .add(outcome("g10", "f", "purchase", 61.0, Instant.parse("2025-01-31T18:20:00Z")).put("referred", true))
+        .add(outcome("g11", "a", "repurchase", 61.0, Instant.parse("2025-02-10T04:00:00Z")));
+    HttpResponse<String> r = server.postJson("/api/v1/outcomes", server.ingestToken("globex"), o.encode());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    HttpResponse<String> g = server.get("/api/v1/value/earned-growth?step=month&from=2025-01&to=2025-02",
+        server.viewerToken("globex"));
+    assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+    JsonArray periods = new JsonObject(g.body()).getJsonArray("periods");
+    assertThat(periods).hasSize(2);
+    JsonObject jan = periods.getJsonObject(0);
+    assertThat(jan.getString("period")).isEqualTo("2025-01");
+    assertThat(jan.getString("from")).isEqualTo("2025-01-01T00:00+05:45");
+    assertThat(jan.getDouble("previousRevenue")).isEqualTo(250.0);
+    assertThat(jan.getDouble("revenue")).isEqualTo(305.0);
+    assertThat(jan.getDouble("retainedRevenue")).isEqualTo(225.0);
+    assertThat(jan.getDouble("earnedNewRevenue")).isEqualTo(50.0);
+    assertThat(jan.getLong("newCustomers")).isEqualTo(2);
+    assertThat(jan.getDouble("nrr")).isCloseTo(90.0, within(1e-9));
+    assertThat(jan.getDouble("enc")).isCloseTo(20.0, within(1e-9));
+    assertThat(jan.getDouble("earnedGrowth")).isCloseTo(10.0, within(1e-9));
+    JsonObject feb = periods.getJsonObject(1);
+    assertThat(feb.getDouble("revenue")).isEqualTo(122.0);
+    assertThat(feb.getDouble("nrr")).isCloseTo(20.0, within(1e-9));
+    assertThat(feb.getDouble("enc")).isCloseTo(20.0, within(1e-9));
+    assertThat(feb.getDouble("earnedGrowth")).isCloseTo(-60.0, within(1e-9));
+    // Quarters: Q1 2025 against Q4 2024 (250): retained a (181) + c (105) = 286 → NRR 114.4%;
+    // new and referred d 50 + f 61 → ENC 44.4%; earned growth 58.8%.
+    JsonObject q = new JsonObject(server.get("/api/v1/value/earned-growth?step=quarter&from=2025-01-01&to=2025-03-31",
+        server.viewerToken("globex")).body()).getJsonArray("periods").getJsonObject(0);
+    assertThat(q.getString("period")).isEqualTo("2025-Q1");
+    assertThat(q.getDouble("nrr")).isCloseTo(114.4, within(1e-9));
+    assertThat(q.getDouble("enc")).isCloseTo(44.4, within(1e-9));
+    assertThat(q.getDouble("earnedGrowth")).isCloseTo(58.8, within(1e-9));
+  }
+}
