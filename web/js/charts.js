@@ -312,3 +312,28 @@ export function trendChart(el, { lang } = {}) {
     instance: c,
   };
 }
+
+/** Earned growth per period (bars; green ≥ 0, red < 0) with NRR and ENC as lines; null periods are gaps. */
+export function growthChart(el, { lang } = {}) {
+  const c = chart(el);
+  return {
+    update(periods) {
+      const r = rem();
+      c.setOption({
+        animation: false,
+        legend: { data: [t('earnedGrowthShort', null, lang), 'NRR', 'ENC'], textStyle: { color: COLORS.dim, fontSize: r * 0.75 }, top: 0 },
+        grid: { left: r * 3, right: r, top: r * 2, bottom: r * 2 },
+        tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? fmt.DASH : fmt.pct(v, 1)) },
+        xAxis: { type: 'category', data: periods.map((p) => p.period), axisLabel: { color: COLORS.dim, fontSize: r * 0.7 } },
+        yAxis: { type: 'value', axisLabel: { color: COLORS.dim, fontSize: r * 0.7, formatter: (v) => v + '%' }, splitLine: { lineStyle: { color: COLORS.grid } } },
+        series: [
+          { name: t('earnedGrowthShort', null, lang), type: 'bar', data: periods.map((p) => (p.earnedGrowth == null ? null
+            : { value: p.earnedGrowth, itemStyle: { color: p.earnedGrowth >= 0 ? COLORS.green : COLORS.red, opacity: p.partial ? 0.5 : 1 } })) },
+          { name: 'NRR', type: 'line', data: periods.map((p) => p.nrr), lineStyle: { color: COLORS.none }, itemStyle: { color: COLORS.none } },
+          { name: 'ENC', type: 'line', data: periods.map((p) => p.enc), lineStyle: { color: COLORS.amber }, itemStyle: { color: COLORS.amber } },
+        ],
+      }, true);
+    },
+    instance: c,
+  };
+}

@@ -10,7 +10,7 @@ import { h, fill, setText, $, $$ } from './dom.js';
 import { t as tr, tpName, reasonLabel, stageLabel, normLang, WINDOWS } from './i18n.js';
 import * as fmt from './format.js';
 import { rag, npsZ, npsInterval } from './stats.js';
-import { quadrantChart, histogramChart, raterChart, trendChart, COLORS } from './charts.js';
+import { quadrantChart, histogramChart, raterChart, trendChart, growthChart, COLORS } from './charts.js';
 import { renderFreshness } from './freshness.js';
 
 const TOKEN_KEY = 'cxpulse.console.token';
@@ -599,7 +599,8 @@ function reasonName(code) {
 }
 
 function renderComments(box, code) {
-  const list = state.alerts.filter((a) => !code || a.touchpoint === code);
+  // A touchpoint's drill-down lists its detractor comments; the alerts page lists every kind.
+  const list = state.alerts.filter((a) => !code || (a.touchpoint === code && a.kind === 'detractor'));
   if (!list.length) return fill(box, h('p', { class: 'muted' }, t('noLiveComments')));
   fill(box, list.slice(0, 30).map(alertItem));
 }
@@ -607,11 +608,27 @@ function renderComments(box, code) {
 function alertItem(a) {
   const when = a.occurredAt ? Date.parse(a.occurredAt) : a.receivedAt;
   const tp = state.catalog.touchpoints.find((x) => x.code === a.touchpoint);
+  const tpLabel = tp ? tpName(tp, prefs.lang) : a.touchpoint;
+  if (a.kind === 'case' || a.kind === 'sla-breach') {
+    return h('div', { class: ['alert-item', 'kind-' + a.kind], dataset: { kind: a.kind, case: String(a.caseId) } },
+      h('span', { class: 'alert-score' }, fmt.score(a.nps)),
+      h('div', null,
+        h('div', { class: 'muted small' }, `${fmt.clock(a.receivedAt)} · ${tpLabel}`),
+        h('div', { class: 'alert-title' }, t(a.kind === 'case' ? 'alertCase' : 'alertSla', { id: a.caseId, due: shortTime(a.dueAt) }))));
+  }
+  if (a.kind === 'fix-first') {
+    return h('div', { class: ['alert-item', 'kind-fix-first'], dataset: { kind: a.kind, reason: a.reason } },
+      h('span', { class: 'alert-score' }, fmt.score(a.subNps)),
+      h('div', null,
+        h('div', { class: 'muted small' }, `${fmt.clock(a.receivedAt)} · ${tpLabel}`),
+        h('div', { class: 'alert-title' }, t('alertFixFirst', { reason: reasonLabel(a, prefs.lang), min: a.windowMinutes }),
+          ` (${t('attention')} ${fmt.pct(100 * a.attention)}, ${fmt.n(a.reasonN)})`)));
+  }
   const reasons = (a.reasons || []).map((c) => {
     const r = state.catalog.reasons.find((x) => x.code === c);
     return r ? reasonLabel(r, prefs.lang) : c;
   });
-  return h('div', { class: 'alert-item', dataset: { event: a.eventId || '' } },
+  return h('div', { class: 'alert-item', dataset: { kind: 'detractor', event: a.eventId || '' } },
     h('span', { class: 'alert-score' }, fmt.score(a.nps)),
     h('div', null,
       h('div', { class: 'muted small' }, `${fmt.clock(when)} · ${tp ? tpName(tp, prefs.lang) : a.touchpoint}${reasons.length ? ' · ' + reasons.join(', ') : ''}`,
@@ -672,27 +689,252 @@ function reasonsView() {
 
 function alertsView() {
   const list = h('div', { class: 'comments', id: 'alerts-list' });
-  const el = h('div', { class: 'panels' },
-    panel(t('liveAlerts'), list, 'wide'),
-    panel(t('casesQueue'), placeholder('GET /api/v1/cases, PATCH /api/v1/cases/{id}'), 'wide'));
-  return { name: 'alerts', nav: 'alerts', el, update() { renderComments(list, null); } };
+  const queue = casesPanel();
+  const el = h('div', { class: 'panels cases-layout' },
+    panel(t('casesQueue'), queue.el),
+    panel(t('liveAlerts'), list));
+  let lastCases = null;
+  return {
+    name: 'alerts', nav: 'alerts', el,
+    update(alert) {
+      renderComments(list, null);
+      // The queue follows the live stream: a case alert, or the scorecards' open/overdue counts moving.
+      const c = state.data && state.data.overall && state.data.overall.cases;
+      const key = c ? `${c.open}|${c.overdue}` : null;
+      if (alert && (alert.kind === 'case' || alert.kind === 'sla-breach')) queue.poke();
+      else if (key !== lastCases) { if (lastCases !== null) queue.poke(); }
+      lastCases = key;
+    },
+    dispose() { queue.dispose(); },
+  };
+}
+
+function canAct() {
+  const roles = (claims(state.token) || {}).roles || [];
+  return roles.includes('manager') || roles.includes('admin');
+}
+
+const NEXT_STATUS = { open: ['contacted', 'closed'], contacted: ['resolved', 'closed'], resolved: [], closed: [] };
+
+/**
+ * The case queue: GET /api/v1/cases with status and overdue filters, newest first, "load more";
+ * a case opens to its audit history (GET /api/v1/cases/{id}) and, for managers, its actions
+ * (PATCH /api/v1/cases/{id} with If-Match: assign to me, contacted, resolve, close, with a note).
+ */
+function casesPanel() {
+  const status = h('select', { id: 'cases-status', 'aria-label': t('caseStatus') },
+    [['open,contacted', t('cs_active')], ['open', t('cs_open')], ['contacted', t('cs_contacted')], ['resolved', t('cs_resolved')],
+      ['closed', t('cs_closed')], ['', t('cs_all')]].map(([v, l]) => h('option', { value: v }, l)));
+  const overdue = h('input', { type: 'checkbox', id: 'cases-overdue' });
+  const body = h('div', { id: 'cases-list', class: 'cases-list' }, waiting());
+  const more = h('button', { class: 'load-more', type: 'button', hidden: true, on: { click: () => load(true) } }, t('loadMore'));
+  const note = h('p', { class: 'muted small', id: 'cases-note' });
+  const el = h('div', { class: 'cases' },
+    h('div', { class: 'cases-filters' },
+      h('label', null, t('caseStatus'), ' ', status), h('label', null, overdue, ' ', t('overdueOnly')),
+      canAct() ? null : h('span', { class: 'muted', id: 'cases-readonly' }, t('casesReadOnly'))),
+    body, more, note);
+  let next = null;
+  let cases = [];
+  let open = null; // id of the expanded case
+  let detail = null; // {id, version, el} of the expanded case's panel
+  let gen = 0;
+  const load = async (append) => {
+    const g = append ? gen : ++gen;
+    try {
+      const r = await state.http.get('/api/v1/cases', { status: status.value || undefined, overdue: overdue.checked ? 'true' : undefined,
+        limit: 25, before: append ? next : undefined });
+      if (g !== gen) return;
+      cases = append ? cases.concat(r.cases) : r.cases;
+      next = r.next;
+      more.hidden = !next;
+      render();
+      setText(note, t('casesShown', { k: cases.length, time: fmt.clock(Date.now()) }));
+    } catch (e) {
+      if (g !== gen) return;
+      fill(body, h('p', { class: 'error', id: 'cases-error' }, errorText(e)));
+    }
+  };
+  const refresh = throttled(() => load(false), 2000);
+  status.addEventListener('change', () => refresh.now());
+  overdue.addEventListener('change', () => refresh.now());
+  const render = () => {
+    if (!cases.length) return fill(body, h('p', { class: 'muted' }, t('noCases')));
+    const fetchedAt = Date.now();
+    fill(body, h('table', { class: 'scorecard cases-table' },
+      h('thead', null, h('tr', null, ['#', t('caseStatus'), t('touchpoint'), 'NPS', t('caseAge'), t('caseDue'), t('assignee'), t('comment')]
+        .map((x) => h('th', null, x)))),
+      h('tbody', null, cases.flatMap((c) => {
+        const tp = state.catalog.touchpoints.find((x) => x.code === c.touchpoint);
+        const row = h('tr', { class: ['case-row', 'st-' + c.status, c.overdue && 'overdue', open === c.id && 'open-row'], dataset: { case: String(c.id) },
+          on: { click: () => { open = open === c.id ? null : c.id; render(); } } },
+        h('td', { class: 'num' }, h('a', { href: 'javascript:void 0', class: 'case-link' }, '#' + c.id)),
+        h('td', null, h('span', { class: 'case-status' }, t('cs_' + c.status)), c.overdue ? h('span', { class: 'badge overdue-badge' }, t('overdue')) : null),
+        h('td', null, tp ? tpName(tp, prefs.lang) : c.touchpoint),
+        h('td', { class: 'num case-score' }, c.nps == null ? fmt.DASH : String(c.nps)),
+        h('td', { class: 'num case-age', dataset: { age: String(c.ageSeconds) } }, fmt.duration(1000 * (c.ageSeconds || 0), prefs.lang)),
+        h('td', { class: 'case-due' }, shortTime(c.dueAt)),
+        h('td', { class: 'case-assignee' }, c.assignee || fmt.DASH),
+        h('td', { class: 'case-comment' },
+          (c.reasons || []).length ? h('div', { class: 'muted small' }, [...c.reasons, ...(c.subReasons || [])].map(reasonName).join(', ')) : null,
+          h('div', { class: 'verbatim-comment' }, c.comment || t('noComment'))));
+        if (open !== c.id) return [row];
+        // A reload from the live stream keeps an open case's panel (and a half-written note) unless the case changed.
+        if (!detail || detail.id !== c.id || detail.version !== c.version) detail = { id: c.id, version: c.version, el: caseDetail(c) };
+        return [row, h('tr', { class: 'case-detail-row' }, h('td', { colspan: '8' }, detail.el))];
+      }))));
+    body.dataset.fetchedAt = String(fetchedAt);
+  };
+  const caseDetail = (c) => {
+    const box = h('div', { class: 'case-detail', id: 'case-detail', dataset: { case: String(c.id) } }, waiting());
+    (async () => {
+      let full;
+      try { full = await state.http.get(`/api/v1/cases/${c.id}`); } catch (e) { return fill(box, h('p', { class: 'error' }, errorText(e))); }
+      const msg = h('p', { class: 'case-msg', id: 'case-msg', role: 'status' });
+      const noteInput = h('textarea', { id: 'case-note', rows: '2', maxlength: '4000', placeholder: t('caseNote') });
+      const act = async (change) => {
+        const body = { ...change };
+        if (noteInput.value.trim()) body.note = noteInput.value.trim();
+        for (const b of box.querySelectorAll('button')) b.disabled = true;
+        try {
+          const updated = await state.http.patch(`/api/v1/cases/${c.id}`, body, { 'If-Match': `"${full.version}"` });
+          Object.assign(c, updated);
+          cases = cases.map((x) => (x.id === c.id ? { ...x, ...updated } : x));
+          render();
+        } catch (e) {
+          for (const b of box.querySelectorAll('button')) b.disabled = false;
+          setText(msg, e.status === 412 ? t('caseChanged') : e.status === 409 ? t('caseInvalid') : errorText(e));
+          msg.classList.add('error');
+          if (e.status === 412) refresh.now();
+        }
+      };
+      const me = (claims(state.token) || {}).sub || 'me';
+      const actions = canAct() ? h('div', { class: 'case-actions' }, noteInput,
+        h('div', { class: 'case-buttons' },
+          full.assignee !== me && NEXT_STATUS[full.status].length ? h('button', { type: 'button', dataset: { action: 'assign' }, on: { click: () => act({ assignee: me }) } }, t('assignMe')) : null,
+          NEXT_STATUS[full.status].map((st) => h('button', { type: 'button', class: 'act-' + st, dataset: { action: st }, on: { click: () => act({ status: st }) } }, t('act_' + st))),
+          h('button', { type: 'button', class: 'act-note', dataset: { action: 'note' }, on: { click: () => {
+            if (!noteInput.value.trim()) { setText(msg, t('noteEmpty')); return; }
+            act({});
+          } } }, t('addNote'))), msg) : null;
+      fill(box,
+        h('div', { class: 'case-facts muted small' },
+          `${t('caseOpened')} ${shortTime(full.openedAt)} · ${t('caseDue')} ${shortTime(full.dueAt)}`,
+          full.firstResponseSeconds != null ? ` · ${t('firstResponse')} ${fmt.duration(1000 * full.firstResponseSeconds, prefs.lang)}` : '',
+          full.resolutionSeconds != null ? ` · ${t('resolution')} ${fmt.duration(1000 * full.resolutionSeconds, prefs.lang)}` : '',
+          full.customerId ? ` · ${t('customer')} ${full.customerId}` : ''),
+        actions,
+        h('h4', null, t('history')),
+        h('ol', { class: 'case-history' }, (full.history || []).map((x) => h('li', null,
+          h('span', { class: 'muted' }, shortTime(x.at)), ' ', h('b', null, x.actor), ' ', x.action,
+          x.fromStatus !== x.toStatus && x.toStatus ? ` ${t('cs_' + (x.fromStatus || 'open'))} → ${t('cs_' + x.toStatus)}` : '',
+          x.assignee ? ` · ${t('assignee')}: ${x.assignee}` : '',
+          x.note ? h('div', { class: 'case-history-note' }, x.note) : null))));
+    })();
+    return box;
+  };
+  load(false);
+  // Ages move on their own: tick them every 30 s between reloads.
+  const ticker = setInterval(() => {
+    const since = Number(body.dataset.fetchedAt || Date.now());
+    for (const td of body.querySelectorAll('.case-age')) setText(td, fmt.duration(1000 * Number(td.dataset.age) + Date.now() - since, prefs.lang));
+  }, 30_000);
+  return { el, poke: refresh.poke, dispose() { refresh.cancel(); clearInterval(ticker); } };
 }
 
 function valueView() {
+  const risk = h('div', { id: 'value-issues' }, waiting());
+  const growthChartEl = h('div', { class: 'chart', id: 'growth-chart' });
+  const growth = h('div', { id: 'earned-growth' }, waiting());
+  const elements = h('div', { id: 'value-elements' }, waiting());
   const el = h('div', { class: 'panels' },
-    panel(t('revenueAtRisk'), placeholder('GET /api/v1/value/issues')),
-    panel(t('earnedGrowth'), placeholder('GET /api/v1/value/earned-growth')),
-    panel(t('valueElements'), placeholder('GET /api/v1/values')));
-  return { name: 'value', nav: 'value', el, update() {} };
+    panel(t('revenueAtRisk'), risk, 'wide'),
+    panel(t('earnedGrowth'), h('div', null, growthChartEl, growth)),
+    panel(t('valueElements'), elements));
+  // Outcomes are linked over a horizon of weeks: short windows hold too few customers to say anything.
+  const issuesWindow = '30d';
+  let chart = null;
+  let loaded = false;
+  const loadIssues = async () => {
+    try {
+      const r = await state.http.get('/api/v1/value/issues', { window: issuesWindow });
+      if (!r.available) return fill(risk, h('p', { class: 'muted', id: 'issues-unavailable' }, r.message || r.reason || t('noOutcomes')));
+      const money = (x) => (x == null ? fmt.DASH : Math.round(x).toLocaleString('en-US'));
+      const rate = (x) => (x ? `${fmt.pct(x.rate, 1)} (${x.k}/${x.n})` : fmt.DASH);
+      fill(risk,
+        h('p', { class: 'muted small', id: 'issues-head' }, t('issuesHead', { outcome: t('out_' + r.outcome), days: r.horizonDays,
+          customers: r.customers.toLocaleString('en-US'), rate: fmt.pct(r.rate && r.rate.rate, 1), win: t('win_' + issuesWindow) })),
+        r.items.length ? h('table', { class: 'scorecard issues' },
+          h('thead', null, h('tr', null, ['#', t('issue'), t('affected'), t('rateRaised'), t('rateNotRaised'), t('lossPp'), t('aov'), t('riskPerMonth')]
+            .map((x, i) => h('th', { class: i === 1 ? null : 'num' }, x)))),
+          h('tbody', null, r.items.map((i) => h('tr', { dataset: { reason: i.code } },
+            h('td', { class: 'num' }, String(i.rank)),
+            h('td', null, reasonLabel(i, prefs.lang)),
+            h('td', { class: 'num' }, i.affectedCustomers.toLocaleString('en-US')),
+            h('td', { class: 'num' }, rate(i.raised)),
+            h('td', { class: 'num' }, rate(i.notRaised)),
+            h('td', { class: 'num' }, `${fmt.mean(i.loss, 1)} [${fmt.mean(i.lossCi[0], 1)}, ${fmt.mean(i.lossCi[1], 1)}]`),
+            h('td', { class: 'num' }, money(i.averageOrderValue)),
+            h('td', { class: 'num risk-money' }, money(i.revenueAtRiskPerMonth))))))
+          : h('p', { class: 'muted' }, t('noSignificantLoss')),
+        (r.notSignificant || []).length ? h('p', { class: 'muted small', id: 'issues-ns' }, t('notSignificantItems', { list:
+          r.notSignificant.map((i) => `${reasonLabel(i, prefs.lang)} (${fmt.mean(i.loss, 1)} [${fmt.mean(i.lossCi[0], 1)}, ${fmt.mean(i.lossCi[1], 1)}])`).join(', ') })) : null,
+        h('p', { class: 'muted small' }, t('riskFormula')));
+    } catch (e) { fill(risk, h('p', { class: 'error' }, errorText(e))); }
+  };
+  const loadGrowth = async () => {
+    try {
+      const r = await state.http.get('/api/v1/value/earned-growth', { step: 'month' });
+      const periods = r.periods || [];
+      if (!chart) chart = growthChart(growthChartEl, { lang: prefs.lang });
+      chart.update(periods);
+      const pc = (x) => (x == null ? fmt.DASH : fmt.pct(x, 1));
+      fill(growth, h('table', { class: 'scorecard growth' },
+        h('thead', null, h('tr', null, [t('period'), t('revenue'), 'NRR', 'ENC', t('earnedGrowthShort')].map((x, i) => h('th', { class: i ? 'num' : null }, x)))),
+        h('tbody', null, periods.slice().reverse().map((p) => h('tr', { dataset: { period: p.period } },
+          h('td', null, p.period, p.partial ? h('span', { class: 'muted small' }, ' ' + t('partial')) : null),
+          h('td', { class: 'num' }, Math.round(p.revenue).toLocaleString('en-US')),
+          h('td', { class: 'num' }, pc(p.nrr)), h('td', { class: 'num' }, pc(p.enc)),
+          h('td', { class: ['num', 'eg', p.earnedGrowth == null ? null : p.earnedGrowth >= 0 ? 'cmp-up' : 'cmp-down'] }, pc(p.earnedGrowth)))))),
+      h('p', { class: 'muted small' }, t('growthFormula')));
+    } catch (e) { fill(growth, h('p', { class: 'error' }, errorText(e))); }
+  };
+  const loadValues = async () => {
+    try {
+      const r = await state.http.get('/api/v1/values', { window: prefs.window });
+      fill(elements, r.items.length ? h('table', { class: 'scorecard values' },
+        h('thead', null, h('tr', null, [t('valueElement'), 'n', t('shareAbove7'), t('delivered')].map((x, i) => h('th', { class: i ? 'num' : null }, x)))),
+        h('tbody', null, r.items.map((v) => h('tr', { dataset: { element: v.code } },
+          h('td', null, v.label || v.code),
+          h('td', { class: 'num' }, fmt.n(v.n)),
+          h('td', { class: 'num' }, h('span', { class: 'share-bar' }, h('span', { style: { width: (v.shareAbove7 || 0) + '%' } })), ' ', h('span', { class: 'share' }, fmt.pct(v.shareAbove7, 1))),
+          h('td', { class: ['num', 'delivered', v.delivered ? 'cmp-up' : v.delivered === false ? 'cmp-down' : 'muted'] },
+            v.delivered == null ? fmt.DASH : v.delivered ? '✓ ' + t('yes') : '✗ ' + t('no'))))))
+        : h('p', { class: 'muted' }, t('noValueElements')),
+      h('p', { class: 'muted small' }, t('deliveredRule')));
+    } catch (e) { fill(elements, h('p', { class: 'error' }, errorText(e))); }
+  };
+  return {
+    name: 'value', nav: 'value', el,
+    update() {
+      if (loaded) return;
+      loaded = true;
+      loadIssues();
+      loadGrowth();
+      loadValues();
+    },
+  };
 }
 
 // ---- alerts and freshness ---------------------------------------------------------------------
 
+const ALERT_KINDS = ['detractor', 'case', 'sla-breach', 'fix-first'];
+
 function onAlert(a) {
-  if (a.kind !== 'detractor') return;
+  if (!ALERT_KINDS.includes(a.kind)) return;
   state.alerts.unshift({ ...a, receivedAt: Date.now() });
   if (state.alerts.length > 200) state.alerts.length = 200;
-  if (state.view && (state.view.name === 'alerts' || state.view.name === 'drill')) state.view.update();
+  if (state.view && (state.view.name === 'alerts' || state.view.name === 'drill')) state.view.update(a);
 }
 
 function renderHealth(hl) {

@@ -77,7 +77,7 @@ function start() {
   loadCatalog(0);
   showPage(0);
   if (cfg.pages.length > 1) setInterval(() => showPage((state.page + 1) % cfg.pages.length), cfg.intervalMs);
-  setInterval(() => renderHealth(client.health()), 1000);
+  setInterval(() => { renderHealth(client.health()); renderOldest(); }, 1000);
   window.cxpulseWall = { client, state, cfg, showPage }; // for the browser tests and for a look from devtools
 }
 
@@ -133,9 +133,13 @@ function buildSkeleton(root) {
         h('div', { class: 'alerts-col' },
           h('div', { class: 'side-title', id: 'alerts-title' }, t('alertsSince', { time: fmt.hm(state.openedAt) })),
           h('div', { class: 'alert-list', id: 'alert-list' })),
-        h('aside', { class: 'cases-col' },
+        h('aside', { class: 'cases-col', id: 'cases' },
           h('div', { class: 'side-title' }, t('casesTitle')),
-          h('div', { class: 'placeholder', id: 'cases-placeholder' }, t('casesPlaceholder'))))),
+          h('div', { class: 'case-kpis' },
+            h('div', { class: 'case-kpi' }, h('div', { class: 'case-kpi-v', id: 'cases-open' }, fmt.DASH), h('div', { class: 'case-kpi-l' }, t('casesOpen'))),
+            h('div', { class: 'case-kpi' }, h('div', { class: 'case-kpi-v', id: 'cases-overdue' }, fmt.DASH), h('div', { class: 'case-kpi-l' }, t('casesOverdue')))),
+          h('div', { class: 'case-oldest' }, h('div', { class: 'case-kpi-l' }, t('casesOldest')), h('div', { class: 'case-oldest-v', id: 'cases-oldest' }, fmt.DASH)),
+          h('div', { class: 'case-tps', id: 'cases-tps' })))),
     h('footer', { class: 'wall-foot' },
       h('div', { class: 'tabs', id: 'tabs' }, cfg.pages.map((p, i) => h('span', { class: 'tab', dataset: { i: String(i) } }, t('tab_' + p)))),
       h('div', { class: 'legend' },
@@ -195,9 +199,35 @@ function render() {
   const data = state.data;
   if (!data) return;
   renderHeader(data);
+  renderCases(data);
   renderGrid(data);
   renderRater(data);
   renderJourney(data);
+}
+
+/** Open follow-up cases (scorecards carry them as of now: open, overdue, oldestOpenAt). */
+function renderCases(data) {
+  const c = data && data.overall && data.overall.cases;
+  if (!c) return;
+  setText($('#cases-open'), String(c.open));
+  setText($('#cases-overdue'), String(c.overdue));
+  $('#cases').classList.toggle('has-overdue', c.overdue > 0);
+  renderOldest();
+  const tps = data.touchpoints.filter((tp) => tp.cases && tp.cases.open > 0)
+    .sort((a, b) => b.cases.overdue - a.cases.overdue || b.cases.open - a.cases.open).slice(0, 6);
+  fill($('#cases-tps'), tps.map((tp) => h('div', { class: ['case-tp', tp.cases.overdue > 0 && 'overdue'], dataset: { tp: tp.touchpoint } },
+    h('span', { class: 'case-tp-name' }, tpName(tp, L)),
+    h('span', { class: 'case-tp-n' }, String(tp.cases.open), tp.cases.overdue ? h('span', { class: 'case-tp-over' }, ` · ${tp.cases.overdue} ${t('overdueShort')}`) : null))));
+}
+
+/** The oldest open case's age, counted on from the time the server gave (every second). */
+function renderOldest() {
+  const c = state.data && state.data.overall && state.data.overall.cases;
+  const el = $('#cases-oldest');
+  if (!c || !el) return;
+  if (!c.oldestOpenAt || !c.open) return setText(el, fmt.DASH);
+  setText(el, fmt.duration(Date.now() - Date.parse(c.oldestOpenAt), L));
+  el.dataset.oldestOpenAt = c.oldestOpenAt;
 }
 
 function renderHeader(data) {
@@ -452,8 +482,10 @@ function renderQuadrant() {
 
 // ---- alerts ---------------------------------------------------------------------------------
 
+const ALERT_KINDS = ['detractor', 'case', 'sla-breach', 'fix-first'];
+
 function onAlert(a) {
-  if (a.kind !== 'detractor') return;
+  if (!ALERT_KINDS.includes(a.kind)) return;
   state.alerts.unshift({ ...a, receivedAt: Date.now() });
   if (state.alerts.length > 50) state.alerts.length = 50;
   renderAlerts();
@@ -477,6 +509,7 @@ function renderAlerts() {
     return;
   }
   fill(list, state.alerts.slice(0, 12).map((a) => {
+    if (a.kind !== 'detractor') return otherAlert(a);
     const when = a.occurredAt ? Date.parse(a.occurredAt) : a.receivedAt;
     return h('div', { class: 'alert-item', dataset: { event: a.eventId || '' } },
       h('div', { class: 'alert-score' }, fmt.score(a.nps)),
@@ -489,6 +522,19 @@ function renderAlerts() {
         h('div', { class: ['alert-comment', !a.comment && 'muted'] }, a.comment ? `“${a.comment}”` : t('noComment'))));
   }));
   hideCutOff(list);
+}
+
+/** A new case, an SLA breach or a reason moving into fix-first: one line each, coloured by kind. */
+function otherAlert(a) {
+  const tp = tpName(tpByCode(a.touchpoint), L) || a.touchpoint;
+  const text = a.kind === 'fix-first'
+    ? t('wallFixFirst', { reason: reasonLabel(a, L), min: a.windowMinutes })
+    : t(a.kind === 'case' ? 'wallCase' : 'wallSla', { id: a.caseId });
+  return h('div', { class: ['alert-item', 'kind-' + a.kind], dataset: { kind: a.kind, case: a.caseId == null ? '' : String(a.caseId) } },
+    h('div', { class: 'alert-score' }, a.kind === 'fix-first' ? fmt.score(a.subNps) : fmt.score(a.nps)),
+    h('div', { class: 'alert-main' },
+      h('div', { class: 'alert-meta' }, h('span', { class: 'alert-time' }, fmt.clock(a.receivedAt)), ' · ', h('span', { class: 'alert-tp' }, tp)),
+      h('div', { class: 'alert-comment alert-kind-text' }, text)));
 }
 
 /** Hides the items that would be cut at the bottom of a list (a wall never shows half a line). */
