@@ -33,7 +33,7 @@ export function sparkline(el) {
     update(points, color, minSpan = 10) {
       const r = rem();
       // A fixed minimum span keeps a move of a fraction of a point from looking like a cliff.
-      const vs = points.map((p) => p.v);
+      const vs = points.map((p) => p.v).filter((v) => v != null);
       const lo = vs.length ? Math.min(...vs) : 0;
       const hi = vs.length ? Math.max(...vs) : 0;
       const pad = Math.max(0, (minSpan - (hi - lo)) / 2);
@@ -43,7 +43,7 @@ export function sparkline(el) {
         xAxis: { type: 'time', show: false },
         yAxis: { type: 'value', show: false, min: lo - pad, max: hi + pad },
         series: [{
-          type: 'line', data: points.map((p) => [p.t, p.v]), showSymbol: false, silent: true,
+          type: 'line', data: points.map((p) => [p.t, p.v]), showSymbol: false, silent: true, connectNulls: true,
           lineStyle: { width: Math.max(2, r * 0.14), color }, areaStyle: { opacity: 0.15, color, origin: 'start' },
         }],
       }, true);

@@ -37,7 +37,10 @@ const state = {
   catalog: null,
   data: null,
   openedAt: Date.now(),
-  history: new Map(), // touchpoint -> [{t, v}] since this screen opened (no trends endpoint yet)
+  history: new Map(), // touchpoint -> [{t, v}] since this screen opened (the sparkline until the trends arrive)
+  trends: null, // touchpoint -> [{t, v}] from GET /api/v1/trends, refreshed when the numbers move (at most every 60 s)
+  trendsAt: null,
+  trendsLoading: false,
   last: new Map(), // touchpoint -> "n|score" to notice changes
   alerts: [],
   reasons: null,
@@ -190,6 +193,7 @@ function onData(data) {
     state.history.set(tp.touchpoint, hist);
   }
   render();
+  if (!state.trendsAt || now - state.trendsAt > 60_000) loadTrends();
   // Reasons are not pushed: refresh them when the numbers moved, at most every 30 s.
   if (cfg.pages[state.page] === 'quadrant' && (!state.reasonsAt || now - state.reasonsAt > 30_000)) loadReasons(false);
   if (cfg.pages.includes('journey') && (!state.bestAt || now - state.bestAt > 30_000)) loadBest();
@@ -321,10 +325,16 @@ function updateTile(tile, tp) {
   setText($('.ppd-text', el), sh
     ? `${t('promoters')} ${fmt.pct(sh.promoters)} · ${t('passives')} ${fmt.pct(sh.passives)} · ${t('detractors')} ${fmt.pct(sh.detractors)}`
     : '');
-  const hist = state.history.get(tp.touchpoint) || [];
   const colour = COLORS[status] || COLORS.none;
-  tile.spark.update(hist.length >= 2 ? hist : [], colour);
-  setText($('.spark-note', el), hist.length >= 2 ? t('trendSince', { time: fmt.hm(hist[0].t) }) : t('trendWaiting'));
+  const steps = state.trends && state.trends.get(tp.touchpoint);
+  if (steps && steps.filter((p) => p.v != null).length >= 2) {
+    tile.spark.update(steps, colour);
+    setText($('.spark-note', el), t('trendSteps', { step: t('stepOf_' + trendStep(cfg.window)) }));
+  } else {
+    const hist = state.history.get(tp.touchpoint) || [];
+    tile.spark.update(hist.length >= 2 ? hist : [], colour);
+    setText($('.spark-note', el), hist.length >= 2 ? t('trendSince', { time: fmt.hm(hist[0].t) }) : t('trendWaiting'));
+  }
   if (tp._changed) {
     el.classList.remove('changed');
     void el.offsetWidth;
@@ -334,6 +344,33 @@ function updateTile(tile, tp) {
     tile.changeTimer = setTimeout(() => el.classList.remove('changed'), 3000);
   }
   el.dataset.renderedAt = String(Date.now());
+}
+
+function trendStep(win) {
+  if (win === '15m' || win === '1h') return 'minute';
+  if (win === '7d' || win === '30d') return 'day';
+  return 'hour';
+}
+
+/** The tiles' sparklines: NPS per step of the window (n = 0: a gap, never 0). */
+async function loadTrends() {
+  if (state.trendsLoading) return;
+  state.trendsLoading = true;
+  state.trendsAt = Date.now();
+  try {
+    const r = await http.get('/api/v1/trends', { metric: 'nps', step: trendStep(cfg.window), window: cfg.window, touchpoints: cfg.touchpoints });
+    const m = new Map();
+    for (const sr of r.series || []) m.set(sr.touchpoint, sr.points.map((p) => ({ t: Date.parse(p.from), v: p.score })));
+    state.trends = m;
+    if (state.data) {
+      for (const tp of state.data.touchpoints) tp._changed = false; // a new sparkline is not a changed number
+      renderGrid(state.data);
+    }
+  } catch (e) {
+    /* the sparklines keep what this screen received live */
+  } finally {
+    state.trendsLoading = false;
+  }
 }
 
 function renderRater(data) {
@@ -511,7 +548,7 @@ function renderAlerts() {
   fill(list, state.alerts.slice(0, 12).map((a) => {
     if (a.kind !== 'detractor') return otherAlert(a);
     const when = a.occurredAt ? Date.parse(a.occurredAt) : a.receivedAt;
-    return h('div', { class: 'alert-item', dataset: { event: a.eventId || '' } },
+    return h('div', { class: 'alert-item', dataset: { kind: 'detractor', event: a.eventId || '' } },
       h('div', { class: 'alert-score' }, fmt.score(a.nps)),
       h('div', { class: 'alert-main' },
         h('div', { class: 'alert-meta' },

@@ -55,13 +55,17 @@ class ConsoleBrowserTest {
 
   /** Signs in the way a manager does: pastes the URL the server printed. */
   static void signIn(Browser b, int port) {
+    signIn(b, port, manager);
+  }
+
+  static void signIn(Browser b, int port, String token) {
     b.driver.get("http://localhost:" + port + "/");
     b.await(Duration.ofSeconds(10), "the sign-in form", d -> !d.findElements(By.id("token-input")).isEmpty());
     b.driver.findElement(By.id("token-input")).sendKeys("not a token");
     b.driver.findElement(By.id("signin-submit")).click();
     b.await(Duration.ofSeconds(5), "a helpful error", d -> "This is not a token.".equals(text(b, "#signin-error")));
     b.driver.findElement(By.id("token-input")).clear();
-    b.driver.findElement(By.id("token-input")).sendKeys("http://localhost:" + port + "/#token=" + manager);
+    b.driver.findElement(By.id("token-input")).sendKeys("http://localhost:" + port + "/#token=" + token);
     b.driver.findElement(By.id("signin-submit")).click();
     b.await(Duration.ofSeconds(20), "the live scorecard", d -> "open".equals(b.js("return document.body.dataset.conn"))
         && row(b, "hotline", ".nps-n") != null);
@@ -259,7 +263,117 @@ class ConsoleBrowserTest {
       b.await(Duration.ofSeconds(10), "the alert", d -> comment.equals(text(b, "#alerts-list .alert-comment")));
       assertThat(b.js("return document.querySelectorAll('#alerts-list script, #alerts-list b').length")).isEqualTo(0L);
       assertThatThrownBy(() -> b.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
-      assertThat(text(b, ".panel:nth-of-type(2) .placeholder")).contains("GET /api/v1/cases");
+    }
+  }
+
+  static JsonObject caseOf(String eventId) {
+    JsonObject list = new JsonObject(server.get("/api/v1/cases?limit=500", manager).body());
+    return list.getJsonArray("cases").stream().map(o -> (JsonObject) o).filter(c -> eventId.equals(c.getString("eventId")))
+        .findFirst().orElseThrow(() -> new AssertionError("no case for " + eventId + " in " + list));
+  }
+
+  static JsonObject caseById(long id) {
+    var r = server.get("/api/v1/cases/" + id, manager);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  static void openCases(Browser b, String token) {
+    signIn(b, server.server().port(), token);
+    b.click(By.cssSelector(".nav a[data-nav='alerts']"));
+    b.await(Duration.ofSeconds(10), "the cases page", d -> "alerts".equals(b.js("return document.body.dataset.view")));
+  }
+
+  @Test
+  void aManagerWorksACaseThroughTheUiAndAViewerOnlySeesTheQueue() {
+    String comment = "<b>call me</b> <script>window.__xss=1</script>";
+    Pages.post(server, ingest, new JsonObject().put("eventId", "case-ui-1").put("touchpoint", "store").put("nps", 2)
+        .put("contactConsent", true).put("reasons", new JsonArray().add("speed")).put("comment", comment));
+    long id = caseOf("case-ui-1").getLong("id");
+    String row = "tr.case-row[data-case='" + id + "']";
+    try (Browser b = Browser.open(1920, 1080)) {
+      openCases(b, manager);
+      b.await(Duration.ofSeconds(10), "the case in the queue", d -> text(b, row + " .case-status") != null);
+      assertThat(text(b, row + " .case-status")).isEqualTo("Open");
+      assertThat(text(b, row + " .case-score")).isEqualTo("2");
+      assertThat(text(b, row + " .case-comment .verbatim-comment")).isEqualTo(comment);
+      assertThat(b.js("return document.querySelectorAll('#cases-list b, #cases-list script').length")).isEqualTo(0L);
+
+      // Open it: the history (opened by the system) and the manager's buttons.
+      b.click(By.cssSelector(row));
+      b.await(Duration.ofSeconds(10), "the case's panel", d -> !d.findElements(By.cssSelector("#case-detail[data-case='" + id + "'] button[data-action='contacted']")).isEmpty());
+      assertThat(text(b, "#case-detail .case-history")).contains("system").contains("opened");
+      assertThat(b.js("return [...document.querySelectorAll('#case-detail button')].map(x => x.dataset.action).join(',')")).isEqualTo("assign,contacted,closed,note");
+
+      // Mark contacted with a note: the REST API sees the new status, the note and who did it.
+      b.driver.findElement(By.id("case-note")).sendKeys("called back, apologised");
+      b.click(By.cssSelector("#case-detail button[data-action='contacted']"));
+      b.await(Duration.ofSeconds(10), "contacted", d -> "Contacted".equals(text(b, row + " .case-status")));
+      JsonObject after = caseById(id);
+      assertThat(after.getString("status")).isEqualTo("contacted");
+      assertThat(after.getValue("firstResponseAt")).isNotNull();
+      JsonObject last = after.getJsonArray("history").getJsonObject(after.getJsonArray("history").size() - 1);
+      assertThat(last.getString("actor")).isEqualTo("test");
+      assertThat(last.getString("note")).isEqualTo("called back, apologised");
+      assertThat(last.getString("toStatus")).isEqualTo("contacted");
+      b.await(Duration.ofSeconds(10), "the history shows the note", d -> text(b, "#case-detail .case-history") != null
+          && text(b, "#case-detail .case-history").contains("called back, apologised"));
+
+      // Assign to me, then resolve.
+      b.click(By.cssSelector("#case-detail button[data-action='assign']"));
+      b.await(Duration.ofSeconds(10), "assigned", d -> "test".equals(text(b, row + " .case-assignee")));
+      assertThat(caseById(id).getString("assignee")).isEqualTo("test");
+      b.click(By.cssSelector("#case-detail button[data-action='resolved']"));
+      b.await(Duration.ofSeconds(10), "resolved", d -> "resolved".equals(caseById(id).getString("status")));
+      assertThat(caseById(id).getInteger("version")).isEqualTo(4);
+      assertThat(b.js("return window.__xss === undefined")).isEqualTo(true);
+    }
+
+    // A viewer sees the queue and the history, and no action.
+    Pages.post(server, ingest, new JsonObject().put("eventId", "case-ui-2").put("touchpoint", "hotline").put("nps", 0).put("contactConsent", true));
+    long id2 = caseOf("case-ui-2").getLong("id");
+    try (Browser b = Browser.open(1920, 1080)) {
+      openCases(b, server.viewerToken("acme"));
+      String row2 = "tr.case-row[data-case='" + id2 + "']";
+      b.await(Duration.ofSeconds(10), "the case in the queue", d -> text(b, row2 + " .case-status") != null);
+      assertThat(text(b, "#cases-readonly")).startsWith("Read-only");
+      b.click(By.cssSelector(row2));
+      b.await(Duration.ofSeconds(10), "the history", d -> text(b, "#case-detail .case-history") != null);
+      assertThat(b.js("return document.querySelectorAll('#case-detail button, #case-detail textarea').length")).isEqualTo(0L);
+      assertThat(caseById(id2).getString("status")).isEqualTo("open");
+    }
+  }
+
+  @Test
+  void theValuePageShowsValueElementsEarnedGrowthAndWhyRevenueAtRiskIsMissing() {
+    // saves-time: 9, 9, 8, 3 → 75.0% above 7, delivered; quality: 5, 6, 9 → 33.3%, not delivered.
+    int[][] ratings = {{9, 5}, {9, 6}, {8, 9}, {3, -1}};
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < ratings.length; i++) {
+      JsonObject values = new JsonObject().put("saves-time", ratings[i][0]);
+      if (ratings[i][1] >= 0) values.put("quality", ratings[i][1]);
+      batch.add(new JsonObject().put("eventId", "value-" + i).put("touchpoint", "app").put("values", values));
+    }
+    Pages.post(server, ingest, batch);
+    try (Browser b = Browser.open(1920, 1080)) {
+      signIn(b, server.server().port());
+      b.click(By.cssSelector(".nav a[data-nav='value']"));
+      b.await(Duration.ofSeconds(10), "the value elements", d -> text(b, "#value-elements tr[data-element='quality'] .share") != null);
+      assertThat(text(b, "#value-elements tr[data-element='saves-time'] .share")).isEqualTo("75.0%");
+      assertThat(text(b, "#value-elements tr[data-element='saves-time'] .delivered")).isEqualTo("✓ yes");
+      assertThat(text(b, "#value-elements tr[data-element='quality'] .share")).isEqualTo("33.3%");
+      assertThat(text(b, "#value-elements tr[data-element='quality'] .delivered")).isEqualTo("✗ no");
+      assertThat(text(b, "#value-elements tr[data-element='saves-time'] td:nth-child(2)")).isEqualTo(Pages.n(4));
+      // No outcome was ever sent: the page says what the server says, and shows no numbers.
+      JsonObject issues = new JsonObject(server.get("/api/v1/value/issues?window=30d", manager).body());
+      assertThat(issues.getBoolean("available")).isFalse();
+      b.await(Duration.ofSeconds(10), "revenue at risk", d -> text(b, "#issues-unavailable") != null);
+      assertThat(issues.getInteger("customers", 0)).isZero();
+      assertThat(text(b, "#issues-unavailable")).startsWith("Not available: no respondents in this window with a customer id and outcome data");
+      JsonObject growth = new JsonObject(server.get("/api/v1/value/earned-growth?step=month", manager).body());
+      b.await(Duration.ofSeconds(10), "earned growth", d -> Long.valueOf(growth.getJsonArray("periods").size())
+          .equals(b.js("return document.querySelectorAll('#earned-growth tr[data-period]').length")));
+      assertThat(text(b, "#earned-growth tbody tr:first-child .eg")).as("no revenue: undefined, not 0").isEqualTo("—");
     }
   }
 
