@@ -1,8 +1,9 @@
 // The manager console (/): sign in with a token, a live scorecard with a window selector and a
-// comparison with the previous period, a drill-down per touchpoint (histogram, RATER bars, the
-// reason quadrant), the reasons page, live detractor alerts. Views update through the live
-// WebSocket (the same client as the wall), never by polling. Panels whose server endpoints do
-// not exist yet say which endpoint they wait for; they never show invented numbers.
+// comparison with the previous period; a drill-down per touchpoint (trend, histogram, RATER bars,
+// the reason quadrant with each item's verbatims, segment leaderboard, verbatim search); the
+// reasons page; alerts and the case queue with actions; the value page. Views update through the
+// live WebSocket (the same client as the wall), never by polling: the REST panels reload when the
+// pushed numbers move.
 import { LiveClient } from './live-client.js';
 import { api } from './api.js';
 import { takeToken, parsePastedToken, store, forget, claims } from './token.js';
@@ -254,10 +255,6 @@ function withMoe(items) {
 }
 
 // ---- views ----------------------------------------------------------------------------------
-
-function placeholder(what, extra) {
-  return h('div', { class: 'placeholder', dataset: { endpoint: what } }, t('arrivesWith', { what }), extra ? ' ' + extra : '');
-}
 
 function panel(title, body, cls) {
   return h('section', { class: ['panel', cls] }, h('h2', null, title), body);
@@ -827,7 +824,7 @@ function casesPanel() {
         h('h4', null, t('history')),
         h('ol', { class: 'case-history' }, (full.history || []).map((x) => h('li', null,
           h('span', { class: 'muted' }, shortTime(x.at)), ' ', h('b', null, x.actor), ' ', x.action,
-          x.fromStatus !== x.toStatus && x.toStatus ? ` ${t('cs_' + (x.fromStatus || 'open'))} → ${t('cs_' + x.toStatus)}` : '',
+          x.fromStatus !== x.toStatus && x.toStatus ? (x.fromStatus ? ` ${t('cs_' + x.fromStatus)} → ${t('cs_' + x.toStatus)}` : ` → ${t('cs_' + x.toStatus)}`) : '',
           x.assignee ? ` · ${t('assignee')}: ${x.assignee}` : '',
           x.note ? h('div', { class: 'case-history-note' }, x.note) : null))));
     })();

@@ -461,17 +461,17 @@ function renderBestStrip() {
   fill($('#best-sound'), ranking.length ? ranking.map((i) => h('span', { class: ['best-item', 'q-' + i.quadrant], dataset: { reason: i.code } },
     h('span', { class: 'best-item-name' }, reasonLabel(i, L)), ' ',
     h('span', { class: 'best-item-att' }, fmt.pct(100 * i.attention)), ' · ',
-    h('span', { class: 'best-item-nps' }, `${t('subNps')} ${fmt.score(i.subNps)}`), i.lowConfidence ? ' ⚠' : '')) : t('quadrantEmpty'));
+    h('span', { class: 'best-item-nps' }, `NPS ${fmt.score(i.subNps)}`), i.lowConfidence ? ' ⚠' : '')) : t('quadrantEmpty'));
   const target = b.target || {};
   if (target.available && target.byCategory) {
     const rate = (cat) => {
       const c = target.byCategory[cat];
       return c && c.repurchase && c.repurchase.rate != null ? fmt.pct(c.repurchase.rate) : fmt.DASH;
     };
-    fill($('#best-target'), h('span', { class: 'best-item' }, t('repurchase'), ' '),
-      h('span', { class: 'best-item q-keep' }, `${t('promoters')} ${rate('promoter')}`), ' · ',
-      h('span', { class: 'best-item' }, `${t('passives')} ${rate('passive')}`), ' · ',
-      h('span', { class: 'best-item q-fix-first' }, `${t('detractors')} ${rate('detractor')}`));
+    fill($('#best-target'), t('repurchase'), ' ',
+      h('span', { class: 'out-p' }, `${t('promoters')} ${rate('promoter')}`), ' · ',
+      h('span', null, `${t('passives')} ${rate('passive')}`), ' · ',
+      h('span', { class: 'out-d' }, `${t('detractors')} ${rate('detractor')}`));
   } else {
     fill($('#best-target'), h('span', { class: 'muted' }, t('noOutcomes')));
   }
