@@ -457,7 +457,7 @@ async function loadBest() {
 function renderBestStrip() {
   const b = state.best;
   if (!b) return;
-  const ranking = ((b.sound && b.sound.attentionRanking) || []).filter((i) => i.level === 1 || !i.parent).slice(0, 3);
+  const ranking = ((b.sound && b.sound.attentionRanking) || []).filter((i) => i.level === 1 || !i.parent).slice(0, 2);
   fill($('#best-sound'), ranking.length ? ranking.map((i) => h('span', { class: ['best-item', 'q-' + i.quadrant], dataset: { reason: i.code } },
     h('span', { class: 'best-item-name' }, reasonLabel(i, L)), ' ',
     h('span', { class: 'best-item-att' }, fmt.pct(100 * i.attention)), ' · ',
