@@ -33,7 +33,7 @@ export function sparkline(el) {
     update(points, color, minSpan = 10) {
       const r = rem();
       // A fixed minimum span keeps a move of a fraction of a point from looking like a cliff.
-      const vs = points.map((p) => p.v);
+      const vs = points.map((p) => p.v).filter((v) => v != null);
       const lo = vs.length ? Math.min(...vs) : 0;
       const hi = vs.length ? Math.max(...vs) : 0;
       const pad = Math.max(0, (minSpan - (hi - lo)) / 2);
@@ -43,7 +43,7 @@ export function sparkline(el) {
         xAxis: { type: 'time', show: false },
         yAxis: { type: 'value', show: false, min: lo - pad, max: hi + pad },
         series: [{
-          type: 'line', data: points.map((p) => [p.t, p.v]), showSymbol: false, silent: true,
+          type: 'line', data: points.map((p) => [p.t, p.v]), showSymbol: false, silent: true, connectNulls: true,
           lineStyle: { width: Math.max(2, r * 0.14), color }, areaStyle: { opacity: 0.15, color, origin: 'start' },
         }],
       }, true);
@@ -249,6 +249,89 @@ export function raterChart(el, { lang } = {}) {
             formatter: (p) => (p.data.n ? `${fmt.score(p.data.value)}  (${fmt.mean(p.data.mean)}/5, ${fmt.n(p.data.n)})` : `${fmt.DASH}  (${fmt.n(0)})`),
           },
         }],
+      }, true);
+    },
+    instance: c,
+  };
+}
+
+/**
+ * An NPS trend from GET /api/v1/trends: the score per step as a line, its 95% interval as a band,
+ * low-confidence points hollow, steps without responses as gaps (never 0), the target as a line.
+ * points: [{from, to, n, score, moe, ci, lowConfidence}]
+ */
+export function trendChart(el, { lang } = {}) {
+  const c = chart(el);
+  return {
+    update(points, { target = null, color = COLORS.none, timeLabel = (iso) => iso } = {}) {
+      const r = rem();
+      const at = (p) => Date.parse(p.from);
+      const score = points.map((p) => ({
+        value: [at(p), p.score == null ? null : p.score], from: p.from, to: p.to, n: p.n, moe: p.moe,
+        lowConfidence: p.lowConfidence,
+        symbol: p.lowConfidence ? 'emptyCircle' : 'circle',
+      }));
+      const lower = points.map((p) => [at(p), p.ci ? p.ci[0] : null]);
+      const width = points.map((p) => [at(p), p.ci ? p.ci[1] - p.ci[0] : null]);
+      c.setOption({
+        animation: false,
+        grid: { left: r * 3, right: r * 1.2, top: r * 1.2, bottom: r * 2.2 },
+        tooltip: {
+          trigger: 'axis',
+          formatter: (ps) => {
+            const p = ps.find((x) => x.seriesIndex === 0);
+            if (!p || !p.data) return '';
+            const d = p.data;
+            const head = `${esc(timeLabel(d.from))} – ${esc(timeLabel(d.to))}`;
+            if (d.value[1] == null) return `${head}<br>NPS ${fmt.DASH} (${esc(fmt.n(d.n))})`;
+            return `${head}<br><b>NPS ${esc(fmt.score(d.value[1]))}</b> ${esc(fmt.moe(d.moe))} (${esc(fmt.n(d.n))})`
+              + (d.lowConfidence ? `<br>${esc(t('lowNTitle', null, lang))}` : '');
+          },
+        },
+        xAxis: { type: 'time', axisLabel: { color: COLORS.dim, fontSize: r * 0.75, hideOverlap: true },
+          axisLine: { lineStyle: { color: COLORS.grid } } },
+        yAxis: { type: 'value', min: (v) => Math.max(-100, Math.floor((v.min - 5) / 10) * 10),
+          max: (v) => Math.min(100, Math.ceil((v.max + 5) / 10) * 10),
+          axisLabel: { color: COLORS.dim, fontSize: r * 0.75 }, splitLine: { lineStyle: { color: COLORS.grid } } },
+        series: [
+          {
+            name: 'NPS', type: 'line', data: score, connectNulls: false, symbolSize: r * 0.5, z: 3,
+            lineStyle: { width: 2, color }, itemStyle: { color, borderColor: color, borderWidth: 2 },
+            markLine: target == null ? undefined : {
+              silent: true, symbol: 'none', data: [{ yAxis: target }],
+              lineStyle: { color: COLORS.amber, type: 'dashed' },
+              label: { formatter: t('target', { t: fmt.score(target) }, lang), color: COLORS.amber, fontSize: r * 0.7, position: 'insideEndTop' },
+            },
+          },
+          { type: 'line', data: lower, stack: 'ci', stackStrategy: 'all', symbol: 'none', silent: true, lineStyle: { opacity: 0 }, connectNulls: false },
+          { type: 'line', data: width, stack: 'ci', stackStrategy: 'all', symbol: 'none', silent: true, lineStyle: { opacity: 0 }, connectNulls: false,
+            areaStyle: { color, opacity: 0.18 } },
+        ],
+      }, true);
+    },
+    instance: c,
+  };
+}
+
+/** Earned growth per period (bars; green ≥ 0, red < 0) with NRR and ENC as lines; null periods are gaps. */
+export function growthChart(el, { lang } = {}) {
+  const c = chart(el);
+  return {
+    update(periods) {
+      const r = rem();
+      c.setOption({
+        animation: false,
+        legend: { data: [t('earnedGrowthShort', null, lang), 'NRR', 'ENC'], textStyle: { color: COLORS.dim, fontSize: r * 0.75 }, top: 0 },
+        grid: { left: r * 3, right: r, top: r * 2, bottom: r * 2 },
+        tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? fmt.DASH : fmt.pct(v, 1)) },
+        xAxis: { type: 'category', data: periods.map((p) => p.period), axisLabel: { color: COLORS.dim, fontSize: r * 0.7 } },
+        yAxis: { type: 'value', axisLabel: { color: COLORS.dim, fontSize: r * 0.7, formatter: (v) => v + '%' }, splitLine: { lineStyle: { color: COLORS.grid } } },
+        series: [
+          { name: t('earnedGrowthShort', null, lang), type: 'bar', data: periods.map((p) => (p.earnedGrowth == null ? null
+            : { value: p.earnedGrowth, itemStyle: { color: p.earnedGrowth >= 0 ? COLORS.green : COLORS.red, opacity: p.partial ? 0.5 : 1 } })) },
+          { name: 'NRR', type: 'line', data: periods.map((p) => p.nrr), lineStyle: { color: COLORS.none }, itemStyle: { color: COLORS.none } },
+          { name: 'ENC', type: 'line', data: periods.map((p) => p.enc), lineStyle: { color: COLORS.amber }, itemStyle: { color: COLORS.amber } },
+        ],
       }, true);
     },
     instance: c,

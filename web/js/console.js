@@ -1,8 +1,9 @@
 // The manager console (/): sign in with a token, a live scorecard with a window selector and a
-// comparison with the previous period, a drill-down per touchpoint (histogram, RATER bars, the
-// reason quadrant), the reasons page, live detractor alerts. Views update through the live
-// WebSocket (the same client as the wall), never by polling. Panels whose server endpoints do
-// not exist yet say which endpoint they wait for; they never show invented numbers.
+// comparison with the previous period; a drill-down per touchpoint (trend, histogram, RATER bars,
+// the reason quadrant with each item's verbatims, segment leaderboard, verbatim search); the
+// reasons page; alerts and the case queue with actions; the value page. Views update through the
+// live WebSocket (the same client as the wall), never by polling: the REST panels reload when the
+// pushed numbers move.
 import { LiveClient } from './live-client.js';
 import { api } from './api.js';
 import { takeToken, parsePastedToken, store, forget, claims } from './token.js';
@@ -10,7 +11,7 @@ import { h, fill, setText, $, $$ } from './dom.js';
 import { t as tr, tpName, reasonLabel, stageLabel, normLang, WINDOWS } from './i18n.js';
 import * as fmt from './format.js';
 import { rag, npsZ, npsInterval } from './stats.js';
-import { sparkline, quadrantChart, histogramChart, raterChart, COLORS } from './charts.js';
+import { quadrantChart, histogramChart, raterChart, trendChart, growthChart, COLORS } from './charts.js';
 import { renderFreshness } from './freshness.js';
 
 const TOKEN_KEY = 'cxpulse.console.token';
@@ -149,6 +150,7 @@ function route() {
   else if (parts[0] === 'alerts') view = alertsView();
   else if (parts[0] === 'value') view = valueView();
   else view = gridView();
+  if (state.view && state.view.dispose) state.view.dispose();
   state.view = view;
   document.body.dataset.view = view.name;
   for (const a of $$('.nav a')) a.classList.toggle('on', a.dataset.nav === view.nav);
@@ -205,13 +207,15 @@ function compareCell(now, code) {
   if (!before || !now.nps.n || !before.nps.n) return h('span', { class: 'cmp muted' }, fmt.DASH);
   const z = npsZ(now.nps, before.nps);
   const delta = now.nps.score - before.nps.score;
-  const sig = z != null && Math.abs(z) > 1.96;
+  // As the server's compare=previous: never significant when either period is below the minimum n.
+  const small = !!(now.nps.lowConfidence || before.nps.lowConfidence);
+  const sig = !small && z != null && Math.abs(z) > 1.96;
   const cls = sig ? (z > 0 ? 'cmp-up' : 'cmp-down') : 'cmp-ns';
   const mark = sig ? (z > 0 ? '▲' : '▼') : '≈';
   const range = t('prevRange', { from: shortTime(state.prev.window.from), to: shortTime(state.prev.window.to) });
   return h('span', { class: ['cmp', cls], dataset: { z: z == null ? '' : z.toFixed(2) },
     title: `${range}: ${fmt.score(before.nps.score)} ${fmt.moe(before.nps.moe)} (${fmt.n(before.nps.n)}); z = ${z.toFixed(2)}` },
-  `${mark} ${fmt.signed(delta)}`, h('span', { class: 'cmp-word' }, ' ', sig ? t(z > 0 ? 'sigUp' : 'sigDown') : t('notSig')));
+  `${mark} ${fmt.signed(delta)}`, h('span', { class: 'cmp-word' }, ' ', sig ? t(z > 0 ? 'sigUp' : 'sigDown') : small ? t('nTooSmall') : t('notSig')));
 }
 
 /** A window bound in the tenant's time zone, e.g. "11-19 00:00". */
@@ -251,10 +255,6 @@ function withMoe(items) {
 }
 
 // ---- views ----------------------------------------------------------------------------------
-
-function placeholder(what, extra) {
-  return h('div', { class: 'placeholder', dataset: { endpoint: what } }, t('arrivesWith', { what }), extra ? ' ' + extra : '');
-}
 
 function panel(title, body, cls) {
   return h('section', { class: ['panel', cls] }, h('h2', null, title), body);
@@ -349,46 +349,72 @@ function stageName(code) {
 function drillView(code) {
   const head = h('div', { class: 'drill-head' });
   const kpis = h('div', { class: 'kpi-row' });
-  const histEl = h('div', { class: 'chart' });
+  const histEl = h('div', { class: 'chart', id: 'drill-histogram' });
   const raterEl = h('div', { class: 'chart' });
   const quadEl = h('div', { class: 'chart chart-tall', id: 'drill-quadrant' });
-  const sparkEl = h('div', { class: 'chart chart-short' });
+  const trendEl = h('div', { class: 'chart', id: 'drill-trend' });
+  const trendNote = h('p', { class: 'muted small', id: 'trend-note' });
   const selected = h('div', { class: 'selected-reason', id: 'selected-reason' }, h('p', { class: 'muted' }, t('selectedNone')));
   const comments = h('div', { class: 'comments', id: 'drill-comments' });
-  const search = h('div', { class: 'search' },
-    h('input', { type: 'search', disabled: true, placeholder: t('verbatimSearch'), 'aria-label': t('verbatimSearch') }),
-    placeholder('GET /api/v1/verbatims?q=…'));
+  const board = leaderboardPanel(code);
+  const search = verbatimPanel({ id: 'drill-verbatims', touchpoints: code, search: true, limit: 20 });
   const el = h('div', { class: 'drill', dataset: { tp: code } },
     h('a', { href: '#/', class: 'back' }, t('back')), head, kpis,
     h('div', { class: 'panels' },
+      panel(t('trend'), h('div', null, trendEl, trendNote), 'wide'),
       panel(t('histogram'), histEl),
       panel(t('raterBars'), raterEl),
       panel(t('quadrantTitle'), h('div', { class: 'quad-wrap' }, quadEl, selected), 'wide'),
-      panel(t('trend'), h('div', null, sparkEl, h('p', { class: 'muted small' }, t('trendSession')), placeholder('GET /api/v1/trends'))),
-      panel(t('segments'), placeholder('GET /api/v1/leaderboard?segment=…')),
-      panel(t('verbatims'), h('div', null, search, h('h3', null, t('liveComments')), comments), 'wide')));
+      panel(t('segments'), board.el, 'wide'),
+      panel(t('verbatims'), search.el, 'wide'),
+      panel(t('liveComments'), comments, 'wide')));
   let hist = null;
   let rater = null;
   let quad = null;
-  let spark = null;
+  let trend = null;
   let items = [];
+  let shownReason = null;
   const showSelected = () => {
     const i = items.find((x) => x.code === state.selectedReason);
-    if (!i) return fill(selected, h('p', { class: 'muted' }, t('selectedNone')));
+    if (!i) { shownReason = null; return fill(selected, h('p', { class: 'muted' }, t('selectedNone'))); }
+    if (shownReason === i.code && selected.dataset.n === String(i.n)) return;
+    shownReason = i.code;
+    selected.dataset.n = String(i.n);
+    const list = verbatimPanel({ id: 'reason-verbatims', touchpoints: code, reason: i.code, search: false, limit: 5 });
     fill(selected,
       h('h3', { class: 'sel-name' }, reasonLabel(i, prefs.lang)),
       h('div', { class: 'sel-stats' },
         h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n)),
         i.lowConfidence ? h('span', { class: 'badge' }, t('lowN')) : null),
       h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
-      h('h4', null, t('verbatims')),
-      placeholder(`GET /api/v1/verbatims?reason=${i.code}`));
+      h('h4', null, t('verbatimsOf', { reason: reasonLabel(i, prefs.lang) })),
+      list.el);
+    list.load();
   };
   const onReasons = (data) => {
     items = withMoe(data && data.items).filter((i) => i.level === 1 || (!i.level && !i.parent));
     if (quad) quad.update(items);
     showSelected();
   };
+  const loadTrend = async () => {
+    const step = trendStep(prefs.window);
+    try {
+      const r = await state.http.get('/api/v1/trends', { metric: 'nps', step, window: prefs.window, touchpoints: code });
+      const series = (r.series || []).find((x) => x.touchpoint === code);
+      const points = series ? series.points : [];
+      const tp = state.data && state.data.touchpoints.find((x) => x.touchpoint === code);
+      const target = tp && tp.targets ? tp.targets.nps : null;
+      trend.update(points, { target, color: COLORS[tp ? rag(tp.nps, target) : 'none'] || COLORS.none, timeLabel: shortTime });
+      trendEl.dataset.points = String(points.length);
+      const withN = points.filter((p) => p.n > 0);
+      setText(trendNote, t('trendNote', { step: t('step_' + step), k: withN.length, all: points.length,
+        low: withN.filter((p) => p.lowConfidence).length, time: fmt.clock(Date.now()) }));
+    } catch (e) {
+      setText(trendNote, errorText(e));
+    }
+  };
+  const trendRefresh = throttled(loadTrend, 30_000);
+  let lastN = null;
   return {
     name: 'drill', nav: 'grid', el,
     update() {
@@ -414,22 +440,164 @@ function drillView(code) {
         hist = histogramChart(histEl, { lang: prefs.lang });
         rater = raterChart(raterEl, { lang: prefs.lang });
         quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSelected(); } });
-        spark = sparkline(sparkEl);
+        trend = trendChart(trendEl, { lang: prefs.lang });
+        search.load();
       }
       hist.update(tp.nps.histogram);
       rater.update(tp.rater);
-      const hh = state.history.get(code) || [];
-      spark.update(hh.length >= 2 ? hh : [], COLORS[status] || COLORS.none);
+      // The REST panels follow the live numbers: reloaded when this touchpoint's n moved (at most every 30 s).
+      const n = tp.responses ?? tp.nps.n;
+      if (n !== lastN) { lastN = n; trendRefresh.poke(); board.poke(); }
       const cached = state.reasons.get(`${prefs.window}|${code}`);
       if (cached && cached.data && !items.length) onReasons(cached.data);
       reasonsFor(code, onReasons);
       renderComments(comments, code);
     },
+    dispose() { trendRefresh.cancel(); board.dispose(); },
   };
 }
 
+function trendStep(win) {
+  if (win === '15m' || win === '1h') return 'minute';
+  if (win === '7d' || win === '30d') return 'day';
+  return 'hour';
+}
+
+/** Calls fn at most once per gapMs; a poke during the gap runs it once when the gap ends. */
+function throttled(fn, gapMs) {
+  let last = 0;
+  let timer = null;
+  let running = false;
+  let again = false;
+  let cancelled = false;
+  const run = async () => {
+    timer = null;
+    if (cancelled) return;
+    if (running) { again = true; return; }
+    running = true;
+    last = Date.now();
+    try { await fn(); } finally {
+      running = false;
+      if (again) { again = false; poke(); }
+    }
+  };
+  const poke = () => {
+    if (timer || cancelled) return;
+    const wait = last + gapMs - Date.now();
+    if (wait <= 0) run(); else timer = setTimeout(run, wait);
+  };
+  return { poke, now: () => { clearTimeout(timer); timer = null; run(); }, cancel() { cancelled = true; clearTimeout(timer); } };
+}
+
+function errorText(e) {
+  if (e && e.status === 403) return t('forbidden');
+  const detail = e && e.body && e.body.details && e.body.details[0];
+  return t('loadFailed', { msg: detail ? `${detail.path}: ${detail.message}` : (e && e.message) || String(e) });
+}
+
+/** GET /api/v1/leaderboard?segment=<key> for one touchpoint (or all), with a key selector. */
+function leaderboardPanel(code) {
+  const keys = (state.catalog && state.catalog.segments) || [];
+  let key = keys[0] || null;
+  const body = h('div', { id: 'leaderboard' });
+  const select = h('select', { id: 'segment-select', 'aria-label': t('segmentKey'), on: { change: (e) => { key = e.target.value; refresh.now(); } } },
+    keys.map((k) => h('option', { value: k }, k)));
+  const el = h('div', null, keys.length ? h('label', { class: 'muted' }, t('segmentKey'), ' ', select) : null, body);
+  const load = async () => {
+    if (!key) return fill(body, h('p', { class: 'muted' }, t('noSegments')));
+    try {
+      const r = await state.http.get('/api/v1/leaderboard', { segment: key, window: prefs.window, touchpoints: code || undefined });
+      if (r.segment !== key) return;
+      body.dataset.segment = key;
+      fill(body,
+        r.items.length ? h('table', { class: 'scorecard leaderboard' },
+          h('thead', null, h('tr', null, ['#', key, 'NPS', 'n', t('ppd')].map((x, i) => h('th', { class: i === 0 || i === 2 || i === 3 ? 'num' : null }, x)))),
+          h('tbody', null, r.items.map((i) => h('tr', { dataset: { value: i.value } },
+            h('td', { class: 'num rank' }, String(i.rank)),
+            h('td', { class: 'seg-value' }, i.value),
+            h('td', { class: 'num' }, npsBlock({ score: i.score, moe: i.moe, n: i.n, lowConfidence: i.lowConfidence })),
+            h('td', { class: 'num seg-n' }, fmt.n(i.n)),
+            h('td', { class: 'ppd-cell' }, ppd(i))))))
+          : h('p', { class: 'muted' }, t('noSegmentValues')),
+        h('p', { class: 'muted small', id: 'leaderboard-hidden' },
+          t('hiddenValues', { k: r.hidden, min: r.privacyMinN }), ' · ', t('lowNExplain', { min: r.minN })));
+    } catch (e) {
+      fill(body, h('p', { class: 'error' }, errorText(e)));
+    }
+  };
+  const refresh = throttled(load, 30_000);
+  return { el, poke: refresh.poke, dispose: refresh.cancel };
+}
+
+/**
+ * GET /api/v1/verbatims: comments latest first, detractors highlighted, "load more" with the
+ * next cursor; with search: a text box (q) and a category filter. Comments are text only.
+ */
+function verbatimPanel({ id, touchpoints, reason, search, limit }) {
+  const list = h('div', { class: 'verbatim-list' });
+  const status = h('p', { class: 'muted small verbatim-status' });
+  const more = h('button', { class: 'load-more', type: 'button', hidden: true, on: { click: () => load(true) } }, t('loadMore'));
+  const q = h('input', { type: 'search', class: 'verbatim-q', placeholder: t('verbatimSearch'), 'aria-label': t('verbatimSearch') });
+  const category = h('select', { class: 'verbatim-category', 'aria-label': t('category') },
+    ['', 'detractor', 'passive', 'promoter'].map((c) => h('option', { value: c }, c ? t('cat_' + c) : t('cat_all'))));
+  let next = null;
+  let shown = 0;
+  let generation = 0;
+  let debounce = null;
+  const form = search ? h('form', { class: 'verbatim-form', on: { submit: (e) => { e.preventDefault(); load(false); } } },
+    q, category, h('button', { type: 'submit' }, t('search'))) : null;
+  if (search) {
+    q.addEventListener('input', () => { clearTimeout(debounce); debounce = setTimeout(() => load(false), 400); });
+    category.addEventListener('change', () => load(false));
+  }
+  const el = h('div', { class: 'verbatims', id }, form, list, more, status);
+  async function load(append) {
+    const gen = append ? generation : ++generation;
+    if (!append) { next = null; shown = 0; }
+    el.dataset.state = 'loading';
+    try {
+      const r = await state.http.get('/api/v1/verbatims', {
+        window: prefs.window, touchpoints: touchpoints || undefined, reason: reason || undefined,
+        q: search ? q.value.trim() : undefined, category: search ? category.value : undefined,
+        limit, before: append ? next : undefined });
+      if (gen !== generation) return; // a newer search replaced this one
+      if (!append) fill(list);
+      for (const v of r.items) list.append(verbatimItem(v));
+      shown += r.items.length;
+      next = r.next;
+      more.hidden = !next;
+      setText(status, shown ? t('verbatimsShown', { k: shown }) + (next ? '' : ' · ' + t('verbatimsEnd')) : t('verbatimsNone'));
+      el.dataset.state = 'done';
+    } catch (e) {
+      if (gen !== generation) return;
+      setText(status, errorText(e));
+      el.dataset.state = 'error';
+    }
+  }
+  return { el, load: () => load(false) };
+}
+
+function verbatimItem(v) {
+  const tp = state.catalog.touchpoints.find((x) => x.code === v.touchpoint);
+  const reasons = [...(v.reasons || []), ...(v.subReasons || [])].map(reasonName);
+  return h('div', { class: ['verbatim', 'cat-' + (v.category || 'none'), v.detractor && 'detractor'], dataset: { event: v.eventId || '' } },
+    h('span', { class: 'verbatim-score' }, v.nps == null ? fmt.DASH : String(v.nps)),
+    h('div', null,
+      h('div', { class: 'muted small verbatim-meta' },
+        `${shortTime(v.occurredAt)} · ${tp ? tpName(tp, prefs.lang) : v.touchpoint}`,
+        v.category ? ' · ' + t('cat_' + v.category) : '',
+        reasons.length ? ' · ' + reasons.join(', ') : ''),
+      h('div', { class: 'verbatim-comment' }, v.comment || '')));
+}
+
+function reasonName(code) {
+  const r = state.catalog.reasons.find((x) => x.code === code);
+  return r ? reasonLabel(r, prefs.lang) : code;
+}
+
 function renderComments(box, code) {
-  const list = state.alerts.filter((a) => !code || a.touchpoint === code);
+  // A touchpoint's drill-down lists its detractor comments; the alerts page lists every kind.
+  const list = state.alerts.filter((a) => !code || (a.touchpoint === code && a.kind === 'detractor'));
   if (!list.length) return fill(box, h('p', { class: 'muted' }, t('noLiveComments')));
   fill(box, list.slice(0, 30).map(alertItem));
 }
@@ -437,11 +605,27 @@ function renderComments(box, code) {
 function alertItem(a) {
   const when = a.occurredAt ? Date.parse(a.occurredAt) : a.receivedAt;
   const tp = state.catalog.touchpoints.find((x) => x.code === a.touchpoint);
+  const tpLabel = tp ? tpName(tp, prefs.lang) : a.touchpoint;
+  if (a.kind === 'case' || a.kind === 'sla-breach') {
+    return h('div', { class: ['alert-item', 'kind-' + a.kind], dataset: { kind: a.kind, case: String(a.caseId) } },
+      h('span', { class: 'alert-score' }, fmt.score(a.nps)),
+      h('div', null,
+        h('div', { class: 'muted small' }, `${fmt.clock(a.receivedAt)} · ${tpLabel}`),
+        h('div', { class: 'alert-title' }, t(a.kind === 'case' ? 'alertCase' : 'alertSla', { id: a.caseId, due: shortTime(a.dueAt) }))));
+  }
+  if (a.kind === 'fix-first') {
+    return h('div', { class: ['alert-item', 'kind-fix-first'], dataset: { kind: a.kind, reason: a.reason } },
+      h('span', { class: 'alert-score' }, fmt.score(a.subNps)),
+      h('div', null,
+        h('div', { class: 'muted small' }, `${fmt.clock(a.receivedAt)} · ${tpLabel}`),
+        h('div', { class: 'alert-title' }, t('alertFixFirst', { reason: reasonLabel(a, prefs.lang), min: a.windowMinutes }),
+          ` (${t('attention')} ${fmt.pct(100 * a.attention)}, ${fmt.n(a.reasonN)})`)));
+  }
   const reasons = (a.reasons || []).map((c) => {
     const r = state.catalog.reasons.find((x) => x.code === c);
     return r ? reasonLabel(r, prefs.lang) : c;
   });
-  return h('div', { class: 'alert-item', dataset: { event: a.eventId || '' } },
+  return h('div', { class: 'alert-item', dataset: { kind: 'detractor', event: a.eventId || '' } },
     h('span', { class: 'alert-score' }, fmt.score(a.nps)),
     h('div', null,
       h('div', { class: 'muted small' }, `${fmt.clock(when)} · ${tp ? tpName(tp, prefs.lang) : a.touchpoint}${reasons.length ? ' · ' + reasons.join(', ') : ''}`,
@@ -453,9 +637,11 @@ function reasonsView() {
   const quadEl = h('div', { class: 'chart chart-tall', id: 'reasons-quadrant' });
   const selected = h('div', { class: 'selected-reason' }, h('p', { class: 'muted' }, t('selectedNone')));
   const table = h('div', { id: 'reasons-table' }, waiting());
+  const search = verbatimPanel({ id: 'all-verbatims', search: true, limit: 20 });
   const el = h('div', { class: 'reasons-view' },
     panel(t('quadrantTitle'), h('div', { class: 'quad-wrap' }, quadEl, selected), 'wide'),
-    panel(t('reasonsTable'), table, 'wide'));
+    panel(t('reasonsTable'), table, 'wide'),
+    panel(t('verbatims'), search.el, 'wide'));
   let quad = null;
   let items = [];
   const onReasons = (data) => {
@@ -471,18 +657,26 @@ function reasonsView() {
         h('td', null, h('span', { class: 'q q-' + i.quadrant }, i.quadrant ? t('q_' + i.quadrant) : fmt.DASH)))))));
     showSel();
   };
+  let shown = null;
   const showSel = () => {
     const i = items.find((x) => x.code === state.selectedReason);
-    if (!i) return;
-    fill(selected, h('h3', null, reasonLabel(i, prefs.lang)),
-      h('div', null, h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n))),
+    if (!i || (shown === i.code && selected.dataset.n === String(i.n))) return;
+    shown = i.code;
+    selected.dataset.n = String(i.n);
+    const list = verbatimPanel({ id: 'reason-verbatims', reason: i.code, search: false, limit: 5 });
+    fill(selected, h('h3', { class: 'sel-name' }, reasonLabel(i, prefs.lang)),
+      h('div', { class: 'sel-stats' }, h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n))),
       h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
-      h('h4', null, t('verbatims')), placeholder(`GET /api/v1/verbatims?reason=${i.code}`));
+      h('h4', null, t('verbatimsOf', { reason: reasonLabel(i, prefs.lang) })), list.el);
+    list.load();
   };
   return {
     name: 'reasons', nav: 'reasons', el,
     update() {
-      if (!quad) quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSel(); } });
+      if (!quad) {
+        quad = quadrantChart(quadEl, { lang: prefs.lang, onClick: (c) => { state.selectedReason = c; quad.select(c); showSel(); } });
+        search.load();
+      }
       const cached = state.reasons.get(`${prefs.window}|*`);
       if (cached && cached.data && !items.length) onReasons(cached.data);
       if (state.data) reasonsFor(null, onReasons);
@@ -492,27 +686,252 @@ function reasonsView() {
 
 function alertsView() {
   const list = h('div', { class: 'comments', id: 'alerts-list' });
-  const el = h('div', { class: 'panels' },
-    panel(t('liveAlerts'), list, 'wide'),
-    panel(t('casesQueue'), placeholder('GET /api/v1/cases, PATCH /api/v1/cases/{id}'), 'wide'));
-  return { name: 'alerts', nav: 'alerts', el, update() { renderComments(list, null); } };
+  const queue = casesPanel();
+  const el = h('div', { class: 'panels cases-layout' },
+    panel(t('casesQueue'), queue.el),
+    panel(t('liveAlerts'), list));
+  let lastCases = null;
+  return {
+    name: 'alerts', nav: 'alerts', el,
+    update(alert) {
+      renderComments(list, null);
+      // The queue follows the live stream: a case alert, or the scorecards' open/overdue counts moving.
+      const c = state.data && state.data.overall && state.data.overall.cases;
+      const key = c ? `${c.open}|${c.overdue}` : null;
+      if (alert && (alert.kind === 'case' || alert.kind === 'sla-breach')) queue.poke();
+      else if (key !== lastCases) { if (lastCases !== null) queue.poke(); }
+      lastCases = key;
+    },
+    dispose() { queue.dispose(); },
+  };
+}
+
+function canAct() {
+  const roles = (claims(state.token) || {}).roles || [];
+  return roles.includes('manager') || roles.includes('admin');
+}
+
+const NEXT_STATUS = { open: ['contacted', 'closed'], contacted: ['resolved', 'closed'], resolved: [], closed: [] };
+
+/**
+ * The case queue: GET /api/v1/cases with status and overdue filters, newest first, "load more";
+ * a case opens to its audit history (GET /api/v1/cases/{id}) and, for managers, its actions
+ * (PATCH /api/v1/cases/{id} with If-Match: assign to me, contacted, resolve, close, with a note).
+ */
+function casesPanel() {
+  const status = h('select', { id: 'cases-status', 'aria-label': t('caseStatus') },
+    [['open,contacted', t('cs_active')], ['open', t('cs_open')], ['contacted', t('cs_contacted')], ['resolved', t('cs_resolved')],
+      ['closed', t('cs_closed')], ['', t('cs_all')]].map(([v, l]) => h('option', { value: v }, l)));
+  const overdue = h('input', { type: 'checkbox', id: 'cases-overdue' });
+  const body = h('div', { id: 'cases-list', class: 'cases-list' }, waiting());
+  const more = h('button', { class: 'load-more', type: 'button', hidden: true, on: { click: () => load(true) } }, t('loadMore'));
+  const note = h('p', { class: 'muted small', id: 'cases-note' });
+  const el = h('div', { class: 'cases' },
+    h('div', { class: 'cases-filters' },
+      h('label', null, t('caseStatus'), ' ', status), h('label', null, overdue, ' ', t('overdueOnly')),
+      canAct() ? null : h('span', { class: 'muted', id: 'cases-readonly' }, t('casesReadOnly'))),
+    body, more, note);
+  let next = null;
+  let cases = [];
+  let open = null; // id of the expanded case
+  let detail = null; // {id, version, el} of the expanded case's panel
+  let gen = 0;
+  const load = async (append) => {
+    const g = append ? gen : ++gen;
+    try {
+      const r = await state.http.get('/api/v1/cases', { status: status.value || undefined, overdue: overdue.checked ? 'true' : undefined,
+        limit: 25, before: append ? next : undefined });
+      if (g !== gen) return;
+      cases = append ? cases.concat(r.cases) : r.cases;
+      next = r.next;
+      more.hidden = !next;
+      render();
+      setText(note, t('casesShown', { k: cases.length, time: fmt.clock(Date.now()) }));
+    } catch (e) {
+      if (g !== gen) return;
+      fill(body, h('p', { class: 'error', id: 'cases-error' }, errorText(e)));
+    }
+  };
+  const refresh = throttled(() => load(false), 2000);
+  status.addEventListener('change', () => refresh.now());
+  overdue.addEventListener('change', () => refresh.now());
+  const render = () => {
+    if (!cases.length) return fill(body, h('p', { class: 'muted' }, t('noCases')));
+    const fetchedAt = Date.now();
+    fill(body, h('table', { class: 'scorecard cases-table' },
+      h('thead', null, h('tr', null, ['#', t('caseStatus'), t('touchpoint'), 'NPS', t('caseAge'), t('caseDue'), t('assignee'), t('comment')]
+        .map((x) => h('th', null, x)))),
+      h('tbody', null, cases.flatMap((c) => {
+        const tp = state.catalog.touchpoints.find((x) => x.code === c.touchpoint);
+        const row = h('tr', { class: ['case-row', 'st-' + c.status, c.overdue && 'overdue', open === c.id && 'open-row'], dataset: { case: String(c.id) },
+          on: { click: () => { open = open === c.id ? null : c.id; render(); } } },
+        h('td', { class: 'num' }, h('a', { href: 'javascript:void 0', class: 'case-link' }, '#' + c.id)),
+        h('td', null, h('span', { class: 'case-status' }, t('cs_' + c.status)), c.overdue ? h('span', { class: 'badge overdue-badge' }, t('overdue')) : null),
+        h('td', null, tp ? tpName(tp, prefs.lang) : c.touchpoint),
+        h('td', { class: 'num case-score' }, c.nps == null ? fmt.DASH : String(c.nps)),
+        h('td', { class: 'num case-age', dataset: { age: String(c.ageSeconds) } }, fmt.duration(1000 * (c.ageSeconds || 0), prefs.lang)),
+        h('td', { class: 'case-due' }, shortTime(c.dueAt)),
+        h('td', { class: 'case-assignee' }, c.assignee || fmt.DASH),
+        h('td', { class: 'case-comment' },
+          (c.reasons || []).length ? h('div', { class: 'muted small' }, [...c.reasons, ...(c.subReasons || [])].map(reasonName).join(', ')) : null,
+          h('div', { class: 'verbatim-comment' }, c.comment || t('noComment'))));
+        if (open !== c.id) return [row];
+        // A reload from the live stream keeps an open case's panel (and a half-written note) unless the case changed.
+        if (!detail || detail.id !== c.id || detail.version !== c.version) detail = { id: c.id, version: c.version, el: caseDetail(c) };
+        return [row, h('tr', { class: 'case-detail-row' }, h('td', { colspan: '8' }, detail.el))];
+      }))));
+    body.dataset.fetchedAt = String(fetchedAt);
+  };
+  const caseDetail = (c) => {
+    const box = h('div', { class: 'case-detail', id: 'case-detail', dataset: { case: String(c.id) } }, waiting());
+    (async () => {
+      let full;
+      try { full = await state.http.get(`/api/v1/cases/${c.id}`); } catch (e) { return fill(box, h('p', { class: 'error' }, errorText(e))); }
+      const msg = h('p', { class: 'case-msg', id: 'case-msg', role: 'status' });
+      const noteInput = h('textarea', { id: 'case-note', rows: '2', maxlength: '4000', placeholder: t('caseNote') });
+      const act = async (change) => {
+        const body = { ...change };
+        if (noteInput.value.trim()) body.note = noteInput.value.trim();
+        for (const b of box.querySelectorAll('button')) b.disabled = true;
+        try {
+          const updated = await state.http.patch(`/api/v1/cases/${c.id}`, body, { 'If-Match': `"${full.version}"` });
+          Object.assign(c, updated);
+          cases = cases.map((x) => (x.id === c.id ? { ...x, ...updated } : x));
+          render();
+        } catch (e) {
+          for (const b of box.querySelectorAll('button')) b.disabled = false;
+          setText(msg, e.status === 412 ? t('caseChanged') : e.status === 409 ? t('caseInvalid') : errorText(e));
+          msg.classList.add('error');
+          if (e.status === 412) refresh.now();
+        }
+      };
+      const me = (claims(state.token) || {}).sub || 'me';
+      const actions = canAct() ? h('div', { class: 'case-actions' }, noteInput,
+        h('div', { class: 'case-buttons' },
+          full.assignee !== me && NEXT_STATUS[full.status].length ? h('button', { type: 'button', dataset: { action: 'assign' }, on: { click: () => act({ assignee: me }) } }, t('assignMe')) : null,
+          NEXT_STATUS[full.status].map((st) => h('button', { type: 'button', class: 'act-' + st, dataset: { action: st }, on: { click: () => act({ status: st }) } }, t('act_' + st))),
+          h('button', { type: 'button', class: 'act-note', dataset: { action: 'note' }, on: { click: () => {
+            if (!noteInput.value.trim()) { setText(msg, t('noteEmpty')); return; }
+            act({});
+          } } }, t('addNote'))), msg) : null;
+      fill(box,
+        h('div', { class: 'case-facts muted small' },
+          `${t('caseOpened')} ${shortTime(full.openedAt)} · ${t('caseDue')} ${shortTime(full.dueAt)}`,
+          full.firstResponseSeconds != null ? ` · ${t('firstResponse')} ${fmt.duration(1000 * full.firstResponseSeconds, prefs.lang)}` : '',
+          full.resolutionSeconds != null ? ` · ${t('resolution')} ${fmt.duration(1000 * full.resolutionSeconds, prefs.lang)}` : '',
+          full.customerId ? ` · ${t('customer')} ${full.customerId}` : ''),
+        actions,
+        h('h4', null, t('history')),
+        h('ol', { class: 'case-history' }, (full.history || []).map((x) => h('li', null,
+          h('span', { class: 'muted' }, shortTime(x.at)), ' ', h('b', null, x.actor), ' ', x.action,
+          x.fromStatus !== x.toStatus && x.toStatus ? (x.fromStatus ? ` ${t('cs_' + x.fromStatus)} → ${t('cs_' + x.toStatus)}` : ` → ${t('cs_' + x.toStatus)}`) : '',
+          x.assignee ? ` · ${t('assignee')}: ${x.assignee}` : '',
+          x.note ? h('div', { class: 'case-history-note' }, x.note) : null))));
+    })();
+    return box;
+  };
+  load(false);
+  // Ages move on their own: tick them every 30 s between reloads.
+  const ticker = setInterval(() => {
+    const since = Number(body.dataset.fetchedAt || Date.now());
+    for (const td of body.querySelectorAll('.case-age')) setText(td, fmt.duration(1000 * Number(td.dataset.age) + Date.now() - since, prefs.lang));
+  }, 30_000);
+  return { el, poke: refresh.poke, dispose() { refresh.cancel(); clearInterval(ticker); } };
 }
 
 function valueView() {
+  const risk = h('div', { id: 'value-issues' }, waiting());
+  const growthChartEl = h('div', { class: 'chart', id: 'growth-chart' });
+  const growth = h('div', { id: 'earned-growth' }, waiting());
+  const elements = h('div', { id: 'value-elements' }, waiting());
   const el = h('div', { class: 'panels' },
-    panel(t('revenueAtRisk'), placeholder('GET /api/v1/value/issues')),
-    panel(t('earnedGrowth'), placeholder('GET /api/v1/value/earned-growth')),
-    panel(t('valueElements'), placeholder('GET /api/v1/values')));
-  return { name: 'value', nav: 'value', el, update() {} };
+    panel(t('revenueAtRisk'), risk, 'wide'),
+    panel(t('earnedGrowth'), h('div', null, growthChartEl, growth)),
+    panel(t('valueElements'), elements));
+  // Outcomes are linked over a horizon of weeks: short windows hold too few customers to say anything.
+  const issuesWindow = '30d';
+  let chart = null;
+  let loaded = false;
+  const loadIssues = async () => {
+    try {
+      const r = await state.http.get('/api/v1/value/issues', { window: issuesWindow });
+      if (!r.available) return fill(risk, h('p', { class: 'muted', id: 'issues-unavailable' }, r.reason || r.message || t('noIssueData')));
+      const money = (x) => (x == null ? fmt.DASH : Math.round(x).toLocaleString('en-US'));
+      const rate = (x) => (x ? `${fmt.pct(x.rate, 1)} (${x.k}/${x.n})` : fmt.DASH);
+      fill(risk,
+        h('p', { class: 'muted small', id: 'issues-head' }, t('issuesHead', { outcome: t('out_' + r.outcome), days: r.horizonDays,
+          customers: r.customers.toLocaleString('en-US'), rate: fmt.pct(r.rate && r.rate.rate, 1), win: t('win_' + issuesWindow) })),
+        r.items.length ? h('table', { class: 'scorecard issues' },
+          h('thead', null, h('tr', null, ['#', t('issue'), t('affected'), t('rateRaised'), t('rateNotRaised'), t('lossPp'), t('aov'), t('riskPerMonth')]
+            .map((x, i) => h('th', { class: i === 1 ? null : 'num' }, x)))),
+          h('tbody', null, r.items.map((i) => h('tr', { dataset: { reason: i.code } },
+            h('td', { class: 'num' }, String(i.rank)),
+            h('td', null, reasonLabel(i, prefs.lang)),
+            h('td', { class: 'num' }, i.affectedCustomers.toLocaleString('en-US')),
+            h('td', { class: 'num' }, rate(i.raised)),
+            h('td', { class: 'num' }, rate(i.notRaised)),
+            h('td', { class: 'num' }, `${fmt.mean(i.loss, 1)} [${fmt.mean(i.lossCi[0], 1)}, ${fmt.mean(i.lossCi[1], 1)}]`),
+            h('td', { class: 'num' }, money(i.averageOrderValue)),
+            h('td', { class: 'num risk-money' }, money(i.revenueAtRiskPerMonth))))))
+          : h('p', { class: 'muted' }, t('noSignificantLoss')),
+        (r.notSignificant || []).length ? h('p', { class: 'muted small', id: 'issues-ns' }, t('notSignificantItems', { list:
+          r.notSignificant.map((i) => `${reasonLabel(i, prefs.lang)} (${fmt.mean(i.loss, 1)} [${fmt.mean(i.lossCi[0], 1)}, ${fmt.mean(i.lossCi[1], 1)}])`).join(', ') })) : null,
+        h('p', { class: 'muted small' }, t('riskFormula')));
+    } catch (e) { fill(risk, h('p', { class: 'error' }, errorText(e))); }
+  };
+  const loadGrowth = async () => {
+    try {
+      const r = await state.http.get('/api/v1/value/earned-growth', { step: 'month' });
+      const periods = r.periods || [];
+      if (!chart) chart = growthChart(growthChartEl, { lang: prefs.lang });
+      chart.update(periods);
+      const pc = (x) => (x == null ? fmt.DASH : fmt.pct(x, 1));
+      fill(growth, h('table', { class: 'scorecard growth' },
+        h('thead', null, h('tr', null, [t('period'), t('revenue'), 'NRR', 'ENC', t('earnedGrowthShort')].map((x, i) => h('th', { class: i ? 'num' : null }, x)))),
+        h('tbody', null, periods.slice().reverse().map((p) => h('tr', { dataset: { period: p.period } },
+          h('td', null, p.period, p.partial ? h('span', { class: 'muted small' }, ' ' + t('partial')) : null),
+          h('td', { class: 'num' }, Math.round(p.revenue).toLocaleString('en-US')),
+          h('td', { class: 'num' }, pc(p.nrr)), h('td', { class: 'num' }, pc(p.enc)),
+          h('td', { class: ['num', 'eg', p.earnedGrowth == null ? null : p.earnedGrowth >= 0 ? 'cmp-up' : 'cmp-down'] }, pc(p.earnedGrowth)))))),
+      h('p', { class: 'muted small' }, t('growthFormula')));
+    } catch (e) { fill(growth, h('p', { class: 'error' }, errorText(e))); }
+  };
+  const loadValues = async () => {
+    try {
+      const r = await state.http.get('/api/v1/values', { window: prefs.window });
+      fill(elements, r.items.length ? h('table', { class: 'scorecard values' },
+        h('thead', null, h('tr', null, [t('valueElement'), 'n', t('shareAbove7'), t('delivered')].map((x, i) => h('th', { class: i ? 'num' : null }, x)))),
+        h('tbody', null, r.items.map((v) => h('tr', { dataset: { element: v.code } },
+          h('td', null, v.label || v.code),
+          h('td', { class: 'num' }, fmt.n(v.n)),
+          h('td', { class: 'num' }, h('span', { class: 'share-bar' }, h('span', { style: { width: (v.shareAbove7 || 0) + '%' } })), ' ', h('span', { class: 'share' }, fmt.pct(v.shareAbove7, 1))),
+          h('td', { class: ['num', 'delivered', v.delivered ? 'cmp-up' : v.delivered === false ? 'cmp-down' : 'muted'] },
+            v.delivered == null ? fmt.DASH : v.delivered ? '✓ ' + t('yes') : '✗ ' + t('no'))))))
+        : h('p', { class: 'muted' }, t('noValueElements')),
+      h('p', { class: 'muted small' }, t('deliveredRule')));
+    } catch (e) { fill(elements, h('p', { class: 'error' }, errorText(e))); }
+  };
+  return {
+    name: 'value', nav: 'value', el,
+    update() {
+      if (loaded) return;
+      loaded = true;
+      loadIssues();
+      loadGrowth();
+      loadValues();
+    },
+  };
 }
 
 // ---- alerts and freshness ---------------------------------------------------------------------
 
+const ALERT_KINDS = ['detractor', 'case', 'sla-breach', 'fix-first'];
+
 function onAlert(a) {
-  if (a.kind !== 'detractor') return;
+  if (!ALERT_KINDS.includes(a.kind)) return;
   state.alerts.unshift({ ...a, receivedAt: Date.now() });
   if (state.alerts.length > 200) state.alerts.length = 200;
-  if (state.view && (state.view.name === 'alerts' || state.view.name === 'drill')) state.view.update();
+  if (state.view && (state.view.name === 'alerts' || state.view.name === 'drill')) state.view.update(a);
 }
 
 function renderHealth(hl) {

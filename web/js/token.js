@@ -12,7 +12,8 @@ export function takeToken(storageKey) {
   const fromUrl = tokenFromFragment();
   if (fromUrl) {
     store(storageKey, fromUrl);
-    const rest = window.location.hash.replace(/(^#|&)token=[^&]*/, '$1').replace(/^#&/, '#');
+    // "#token=T", "#token=T&x", "#/tp/a&token=T": keep everything but the token.
+    const rest = window.location.hash.replace(/^#token=[^&]*&?/, '#').replace(/&token=[^&]*/, '');
     history.replaceState(null, '', window.location.pathname + window.location.search + (rest === '#' ? '' : rest));
   }
   return fromUrl || load(storageKey);

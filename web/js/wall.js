@@ -37,12 +37,18 @@ const state = {
   catalog: null,
   data: null,
   openedAt: Date.now(),
-  history: new Map(), // touchpoint -> [{t, v}] since this screen opened (no trends endpoint yet)
+  history: new Map(), // touchpoint -> [{t, v}] since this screen opened (the sparkline until the trends arrive)
+  trends: null, // touchpoint -> [{t, v}] from GET /api/v1/trends, refreshed when the numbers move (at most every 60 s)
+  trendsAt: null,
+  trendsLoading: false,
   last: new Map(), // touchpoint -> "n|score" to notice changes
   alerts: [],
   reasons: null,
   reasonsAt: null,
   reasonsLoading: false,
+  best: null, // GET /api/v1/best: refreshed when the journey page shows or the numbers move, at most every 30 s
+  bestAt: null,
+  bestLoading: false,
   page: 0,
 };
 const tiles = new Map();
@@ -74,7 +80,7 @@ function start() {
   loadCatalog(0);
   showPage(0);
   if (cfg.pages.length > 1) setInterval(() => showPage((state.page + 1) % cfg.pages.length), cfg.intervalMs);
-  setInterval(() => renderHealth(client.health()), 1000);
+  setInterval(() => { renderHealth(client.health()); renderOldest(); }, 1000);
   window.cxpulseWall = { client, state, cfg, showPage }; // for the browser tests and for a look from devtools
 }
 
@@ -122,14 +128,21 @@ function buildSkeleton(root) {
           h('div', { class: 'side-title' }, t('fixFirstList')),
           h('div', { class: 'fix-list', id: 'fix-list' }),
           h('div', { class: 'side-foot', id: 'reasons-asof' }, t('loading')))),
-      h('section', { class: 'page page-journey', dataset: { page: 'journey' } }, h('div', { class: 'journey', id: 'journey' })),
+      h('section', { class: 'page page-journey', dataset: { page: 'journey' } }, h('div', { class: 'journey', id: 'journey' }),
+        h('div', { class: 'best-strip', id: 'best-strip' },
+          h('div', { class: 'best-sound' }, h('span', { class: 'best-label' }, t('bestSound')), h('span', { class: 'best-items', id: 'best-sound' }, t('loading'))),
+          h('div', { class: 'best-target' }, h('span', { class: 'best-label' }, t('bestTarget')), h('span', { class: 'best-items', id: 'best-target' }, t('loading'))))),
       h('section', { class: 'page page-alerts', dataset: { page: 'alerts' } },
         h('div', { class: 'alerts-col' },
           h('div', { class: 'side-title', id: 'alerts-title' }, t('alertsSince', { time: fmt.hm(state.openedAt) })),
           h('div', { class: 'alert-list', id: 'alert-list' })),
-        h('aside', { class: 'cases-col' },
+        h('aside', { class: 'cases-col', id: 'cases' },
           h('div', { class: 'side-title' }, t('casesTitle')),
-          h('div', { class: 'placeholder', id: 'cases-placeholder' }, t('casesPlaceholder'))))),
+          h('div', { class: 'case-kpis' },
+            h('div', { class: 'case-kpi' }, h('div', { class: 'case-kpi-v', id: 'cases-open' }, fmt.DASH), h('div', { class: 'case-kpi-l' }, t('casesOpen'))),
+            h('div', { class: 'case-kpi' }, h('div', { class: 'case-kpi-v', id: 'cases-overdue' }, fmt.DASH), h('div', { class: 'case-kpi-l' }, t('casesOverdue')))),
+          h('div', { class: 'case-oldest' }, h('div', { class: 'case-kpi-l' }, t('casesOldest')), h('div', { class: 'case-oldest-v', id: 'cases-oldest' }, fmt.DASH)),
+          h('div', { class: 'case-tps', id: 'cases-tps' })))),
     h('footer', { class: 'wall-foot' },
       h('div', { class: 'tabs', id: 'tabs' }, cfg.pages.map((p, i) => h('span', { class: 'tab', dataset: { i: String(i) } }, t('tab_' + p)))),
       h('div', { class: 'legend' },
@@ -156,6 +169,7 @@ function showPage(i) {
   bar.style.animationDuration = cfg.intervalMs + 'ms';
   if (cfg.pages.length > 1) bar.classList.add('run');
   if (name === 'quadrant') loadReasons(false);
+  if (name === 'journey') loadBest();
   if (name === 'grid') layoutGrid();
   if (name === 'alerts') renderAlerts();
 }
@@ -179,17 +193,45 @@ function onData(data) {
     state.history.set(tp.touchpoint, hist);
   }
   render();
+  if (!state.trendsAt || now - state.trendsAt > 60_000) loadTrends();
   // Reasons are not pushed: refresh them when the numbers moved, at most every 30 s.
   if (cfg.pages[state.page] === 'quadrant' && (!state.reasonsAt || now - state.reasonsAt > 30_000)) loadReasons(false);
+  if (cfg.pages.includes('journey') && (!state.bestAt || now - state.bestAt > 30_000)) loadBest();
 }
 
 function render() {
   const data = state.data;
   if (!data) return;
   renderHeader(data);
+  renderCases(data);
   renderGrid(data);
   renderRater(data);
   renderJourney(data);
+}
+
+/** Open follow-up cases (scorecards carry them as of now: open, overdue, oldestOpenAt). */
+function renderCases(data) {
+  const c = data && data.overall && data.overall.cases;
+  if (!c) return;
+  setText($('#cases-open'), String(c.open));
+  setText($('#cases-overdue'), String(c.overdue));
+  $('#cases').classList.toggle('has-overdue', c.overdue > 0);
+  renderOldest();
+  const tps = data.touchpoints.filter((tp) => tp.cases && tp.cases.open > 0)
+    .sort((a, b) => b.cases.overdue - a.cases.overdue || b.cases.open - a.cases.open).slice(0, 6);
+  fill($('#cases-tps'), tps.map((tp) => h('div', { class: ['case-tp', tp.cases.overdue > 0 && 'overdue'], dataset: { tp: tp.touchpoint } },
+    h('span', { class: 'case-tp-name' }, tpName(tp, L)),
+    h('span', { class: 'case-tp-n' }, String(tp.cases.open), tp.cases.overdue ? h('span', { class: 'case-tp-over' }, ` · ${tp.cases.overdue} ${t('overdueShort')}`) : null))));
+}
+
+/** The oldest open case's age, counted on from the time the server gave (every second). */
+function renderOldest() {
+  const c = state.data && state.data.overall && state.data.overall.cases;
+  const el = $('#cases-oldest');
+  if (!c || !el) return;
+  if (!c.oldestOpenAt || !c.open) return setText(el, fmt.DASH);
+  setText(el, fmt.duration(Date.now() - Date.parse(c.oldestOpenAt), L));
+  el.dataset.oldestOpenAt = c.oldestOpenAt;
 }
 
 function renderHeader(data) {
@@ -283,10 +325,16 @@ function updateTile(tile, tp) {
   setText($('.ppd-text', el), sh
     ? `${t('promoters')} ${fmt.pct(sh.promoters)} · ${t('passives')} ${fmt.pct(sh.passives)} · ${t('detractors')} ${fmt.pct(sh.detractors)}`
     : '');
-  const hist = state.history.get(tp.touchpoint) || [];
   const colour = COLORS[status] || COLORS.none;
-  tile.spark.update(hist.length >= 2 ? hist : [], colour);
-  setText($('.spark-note', el), hist.length >= 2 ? t('trendSince', { time: fmt.hm(hist[0].t) }) : t('trendWaiting'));
+  const steps = state.trends && state.trends.get(tp.touchpoint);
+  if (steps && steps.filter((p) => p.v != null).length >= 2) {
+    tile.spark.update(steps, colour);
+    setText($('.spark-note', el), t('trendSteps', { step: t('stepOf_' + trendStep(cfg.window)) }));
+  } else {
+    const hist = state.history.get(tp.touchpoint) || [];
+    tile.spark.update(hist.length >= 2 ? hist : [], colour);
+    setText($('.spark-note', el), hist.length >= 2 ? t('trendSince', { time: fmt.hm(hist[0].t) }) : t('trendWaiting'));
+  }
   if (tp._changed) {
     el.classList.remove('changed');
     void el.offsetWidth;
@@ -296,6 +344,33 @@ function updateTile(tile, tp) {
     tile.changeTimer = setTimeout(() => el.classList.remove('changed'), 3000);
   }
   el.dataset.renderedAt = String(Date.now());
+}
+
+function trendStep(win) {
+  if (win === '15m' || win === '1h') return 'minute';
+  if (win === '7d' || win === '30d') return 'day';
+  return 'hour';
+}
+
+/** The tiles' sparklines: NPS per step of the window (n = 0: a gap, never 0). */
+async function loadTrends() {
+  if (state.trendsLoading) return;
+  state.trendsLoading = true;
+  state.trendsAt = Date.now();
+  try {
+    const r = await http.get('/api/v1/trends', { metric: 'nps', step: trendStep(cfg.window), window: cfg.window, touchpoints: cfg.touchpoints });
+    const m = new Map();
+    for (const sr of r.series || []) m.set(sr.touchpoint, sr.points.map((p) => ({ t: Date.parse(p.from), v: p.score })));
+    state.trends = m;
+    if (state.data) {
+      for (const tp of state.data.touchpoints) tp._changed = false; // a new sparkline is not a changed number
+      renderGrid(state.data);
+    }
+  } catch (e) {
+    /* the sparklines keep what this screen received live */
+  } finally {
+    state.trendsLoading = false;
+  }
 }
 
 function renderRater(data) {
@@ -335,7 +410,7 @@ function renderJourney(data) {
   fill(box, stages.map((s) => {
     const sum = sumNps(s.tps.map((tp) => tp.nps));
     const responses = s.tps.reduce((a, tp) => a + (tp.responses || 0), 0);
-    return h('div', { class: ['stage', !s.tps.length && 'stage-empty'], dataset: { stage: s.code } },
+    return h('div', { class: ['stage', !s.tps.length && 'stage-empty', s.tps.length >= 3 && 'dense'], dataset: { stage: s.code } },
       h('div', { class: 'stage-name' }, stageLabel(s.def, L)),
       h('div', { class: 'stage-score' }, h('span', { class: 'stage-nps' }, fmt.score(sum.score)),
         h('span', { class: 'stage-moe' }, sum.n ? fmt.moe(sum.moe) : '')),
@@ -346,9 +421,61 @@ function renderJourney(data) {
           h('div', { class: 'stp-name' }, tpName(tp, L)),
           h('div', { class: 'stp-score' }, fmt.score(tp.nps.score), h('span', { class: 'stp-moe' }, tp.nps.n ? ' ' + fmt.moe(tp.nps.moe) : '')),
           h('div', { class: 'stp-n' }, fmt.n(tp.nps.n), tp.nps.lowConfidence && tp.nps.n > 0 ? ' · ' + t('lowN') : ''),
-          ppdBar(tp.nps));
+          ppdBar(tp.nps),
+          bestCsat(tp.touchpoint));
       })));
   }));
+}
+
+/** E of BEST: the touchpoint's CSAT (top-2 box) against its target, as GET /api/v1/best judges it. */
+function bestCsat(code) {
+  const e = state.best && state.best.experience && state.best.experience.touchpoints.find((x) => x.touchpoint === code);
+  if (!e || !e.csat || !e.csat.n) return null;
+  const c = e.csat;
+  return h('div', { class: ['stp-csat', 'csat-' + (c.status || 'none')], dataset: { status: c.status || 'none' } },
+    h('span', { class: 'csat-dot' }),
+    h('span', { class: 'stp-csat-v' }, `${t('csat')} ${fmt.pct(c.top2)}`), c.target == null ? '' : ` / ${fmt.score(c.target)}%`,
+    h('span', { class: 'stp-csat-n' }, ` ${fmt.n(c.n)}`));
+}
+
+async function loadBest() {
+  if (state.bestLoading) return;
+  state.bestLoading = true;
+  try {
+    state.best = await http.get('/api/v1/best', { window: cfg.window, touchpoints: cfg.touchpoints });
+    state.bestAt = Date.now();
+  } catch (e) {
+    /* keep the last reply; the strip says how old it is */
+  } finally {
+    state.bestLoading = false;
+  }
+  if (state.data) renderJourney(state.data);
+  renderBestStrip();
+}
+
+/** S and T of BEST under the journey: what customers talk about most, and the outcomes. */
+function renderBestStrip() {
+  const b = state.best;
+  if (!b) return;
+  const ranking = ((b.sound && b.sound.attentionRanking) || []).filter((i) => i.level === 1 || !i.parent).slice(0, 2);
+  fill($('#best-sound'), ranking.length ? ranking.map((i) => h('span', { class: ['best-item', 'q-' + i.quadrant], dataset: { reason: i.code } },
+    h('span', { class: 'best-item-name' }, reasonLabel(i, L)), ' ',
+    h('span', { class: 'best-item-att' }, fmt.pct(100 * i.attention)), ' · ',
+    h('span', { class: 'best-item-nps' }, `NPS ${fmt.score(i.subNps)}`), i.lowConfidence ? ' ⚠' : '')) : t('quadrantEmpty'));
+  const target = b.target || {};
+  if (target.available && target.byCategory) {
+    const rate = (cat) => {
+      const c = target.byCategory[cat];
+      return c && c.repurchase && c.repurchase.rate != null ? fmt.pct(c.repurchase.rate) : fmt.DASH;
+    };
+    fill($('#best-target'), t('repurchase'), ' ',
+      h('span', { class: 'out-p' }, `${t('promoters')} ${rate('promoter')}`), ' · ',
+      h('span', null, `${t('passives')} ${rate('passive')}`), ' · ',
+      h('span', { class: 'out-d' }, `${t('detractors')} ${rate('detractor')}`));
+  } else {
+    fill($('#best-target'), h('span', { class: 'muted' }, t('noOutcomes')));
+  }
+  $('#best-strip').dataset.asOf = String(state.bestAt);
 }
 
 function ppdBar(nps) {
@@ -392,8 +519,10 @@ function renderQuadrant() {
 
 // ---- alerts ---------------------------------------------------------------------------------
 
+const ALERT_KINDS = ['detractor', 'case', 'sla-breach', 'fix-first'];
+
 function onAlert(a) {
-  if (a.kind !== 'detractor') return;
+  if (!ALERT_KINDS.includes(a.kind)) return;
   state.alerts.unshift({ ...a, receivedAt: Date.now() });
   if (state.alerts.length > 50) state.alerts.length = 50;
   renderAlerts();
@@ -417,8 +546,9 @@ function renderAlerts() {
     return;
   }
   fill(list, state.alerts.slice(0, 12).map((a) => {
+    if (a.kind !== 'detractor') return otherAlert(a);
     const when = a.occurredAt ? Date.parse(a.occurredAt) : a.receivedAt;
-    return h('div', { class: 'alert-item', dataset: { event: a.eventId || '' } },
+    return h('div', { class: 'alert-item', dataset: { kind: 'detractor', event: a.eventId || '' } },
       h('div', { class: 'alert-score' }, fmt.score(a.nps)),
       h('div', { class: 'alert-main' },
         h('div', { class: 'alert-meta' },
@@ -429,6 +559,19 @@ function renderAlerts() {
         h('div', { class: ['alert-comment', !a.comment && 'muted'] }, a.comment ? `“${a.comment}”` : t('noComment'))));
   }));
   hideCutOff(list);
+}
+
+/** A new case, an SLA breach or a reason moving into fix-first: one line each, coloured by kind. */
+function otherAlert(a) {
+  const tp = tpName(tpByCode(a.touchpoint), L) || a.touchpoint;
+  const text = a.kind === 'fix-first'
+    ? t('wallFixFirst', { reason: reasonLabel(a, L), min: a.windowMinutes })
+    : t(a.kind === 'case' ? 'wallCase' : 'wallSla', { id: a.caseId });
+  return h('div', { class: ['alert-item', 'kind-' + a.kind], dataset: { kind: a.kind, case: a.caseId == null ? '' : String(a.caseId) } },
+    h('div', { class: 'alert-score' }, a.kind === 'fix-first' ? fmt.score(a.subNps) : fmt.score(a.nps)),
+    h('div', { class: 'alert-main' },
+      h('div', { class: 'alert-meta' }, h('span', { class: 'alert-time' }, fmt.clock(a.receivedAt)), ' · ', h('span', { class: 'alert-tp' }, tp)),
+      h('div', { class: 'alert-comment alert-kind-text' }, text)));
 }
 
 /** Hides the items that would be cut at the bottom of a list (a wall never shows half a line). */

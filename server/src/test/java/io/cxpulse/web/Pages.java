@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.http.HttpResponse;
 import java.util.Locale;
+import java.util.Map;
 
 /** What the pages print for a number (web/js/format.js), and test data for the "acme" tenant. */
 final class Pages {
@@ -18,6 +19,29 @@ final class Pages {
     if (x == null) return "—";
     long r = Math.round(x);
     return r < 0 ? "−" + (-r) : String.valueOf(r);
+  }
+
+  static String signed(double x) {
+    long r = Math.round(x);
+    return r > 0 ? "+" + r : r < 0 ? "−" + (-r) : "0";
+  }
+
+  /** The adjusted-Wald MoE of DESIGN.md, recomputed here from counts. */
+  static double npsMoe(long n, long p, long d) {
+    double n1 = n + 3;
+    double pp = (p + 0.75) / n1;
+    double dd = (d + 0.75) / n1;
+    return 100 * 1.96 * Math.sqrt((pp + dd - (pp - dd) * (pp - dd)) / n1);
+  }
+
+  /** The z of two independent NPS results (DESIGN.md). */
+  static double npsZ(long n1, long p1, long d1, long n2, long p2, long d2) {
+    double a = n1 + 3;
+    double b = n2 + 3;
+    double pa = (p1 + 0.75) / a, da = (d1 + 0.75) / a, pb = (p2 + 0.75) / b, db = (d2 + 0.75) / b;
+    double va = (pa + da - (pa - da) * (pa - da)) / a;
+    double vb = (pb + db - (pb - db) * (pb - db)) / b;
+    return ((pa - da) - (pb - db)) / Math.sqrt(va + vb);
   }
 
   static String moe(Double x) {
@@ -53,21 +77,37 @@ final class Pages {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
+  /** The hotline's seeded NPS scores (index i is event "seed-h-i"). */
+  static final int[] HOTLINE = {10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 9, 9, 9, 9, 9,
+      8, 8, 8, 8, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 3, 3, 3, 3, 0, 0};
+  /** Comments searched by the console tests; the other hotline responses say "Call i". */
+  static final Map<Integer, String> HOTLINE_COMMENTS = Map.of(
+      0, "Friendly staff, no QUEUE at all",
+      34, "The queue was far too long",
+      35, "排队等了很久，没人理",
+      38, "<script>window.__xss=1</script><b>rude</b> & <i>slow</i>");
+
+  /** The hotline response's region (a counted segment key): three in "west", below the privacy minimum of 5. */
+  static String region(int i) {
+    return i >= 37 ? "west" : i % 2 == 0 ? "north" : "south";
+  }
+
   /**
-   * hotline: 40 responses (enough for a confident score, with CSAT, RATER and reasons);
-   * store: 12 (below the minimum n of 30: low confidence); app: none ("—").
+   * hotline: 40 responses (enough for a confident score, with CSAT, RATER, reasons, a comment
+   * each and a region); store: 12 (below the minimum n of 30: low confidence); app: none ("—").
    */
   static void seedAcme(TestServer server) {
     String ingest = server.ingestToken("acme");
-    int[] hotline = {10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 9, 9, 9, 9, 9,
-        8, 8, 8, 8, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 3, 3, 3, 3, 0, 0};
+    int[] hotline = HOTLINE;
     String[][] reasons = {{"speed"}, {"attitude"}, {"speed", "price"}, {"quality"}, {"attitude", "quality"}};
     JsonArray batch = new JsonArray();
     for (int i = 0; i < hotline.length; i++) {
       int s = hotline[i];
       JsonObject r = new JsonObject().put("eventId", "seed-h-" + i).put("touchpoint", "hotline").put("nps", s)
           .put("csat", Math.max(1, Math.min(5, s / 2)))
-          .put("reasons", new JsonArray(java.util.List.of((Object[]) reasons[i % reasons.length])));
+          .put("reasons", new JsonArray(java.util.List.of((Object[]) reasons[i % reasons.length])))
+          .put("comment", HOTLINE_COMMENTS.getOrDefault(i, "Call " + i))
+          .put("segment", new JsonObject().put("region", region(i)));
       if (i % 2 == 0) {
         r.put("rater", new JsonObject().put("reliability", 1 + i % 5).put("assurance", 1 + (i + 1) % 5)
             .put("tangibles", 4).put("empathy", 1 + (i + 2) % 5).put("responsiveness", 3));

@@ -81,9 +81,8 @@ class ScreenshotsTest {
         b.driver.get(base() + "/wall?lang=" + lang + "&window=7d&interval=3600#token=" + viewer);
         WallBrowserTest.awaitLive(b);
         // Let the live traffic draw the sparklines and bring some detractor alerts.
-        b.await(Duration.ofSeconds(60), "sparklines and alerts", d -> Boolean.TRUE.equals(b.js(
-            "const s = window.cxpulseWall.state; return s.alerts.length >= 3"
-                + " && [...s.history.values()].filter(h => h.length >= 3).length >= 5")));
+        b.await(Duration.ofSeconds(60), "the trends, BEST and a few alerts", d -> Boolean.TRUE.equals(b.js(
+            "const s = window.cxpulseWall.state; return s.alerts.length >= 3 && s.trends !== null && s.best !== null")));
         for (int[] size : new int[][] {{1920, 1080}, {3840, 2160}}) {
           b.resizeViewport(size[0], size[1]);
           String tag = size[0] == 1920 ? "1080p" : "4k";
@@ -121,16 +120,35 @@ class ScreenshotsTest {
       List<Object> point = Charts.firstPoint(b, "#drill-quadrant");
       Charts.clickAt(b, (Number) point.get(2), (Number) point.get(3));
       b.await(Duration.ofSeconds(5), "a selected item", d -> WallBrowserTest.text(b, "#selected-reason .sel-name") != null);
+      b.await(Duration.ofSeconds(30), "the trend, the leaderboard and the verbatims", d -> Boolean.TRUE.equals(b.js(
+          "return !!document.querySelector('#drill-trend[data-points]') && !!document.querySelector('#leaderboard tr[data-value]')"
+              + " && document.querySelector('#drill-verbatims').dataset.state === 'done'"
+              + " && document.querySelector('#reason-verbatims').dataset.state === 'done'")));
       b.js("window.scrollTo(0, 0)");
       Thread.sleep(300);
       b.fullPageScreenshot("console-drill-1080p", 1920);
 
-      for (String view : new String[] {"reasons", "alerts", "value"}) {
-        b.driver.get(base() + "/#/" + view);
-        b.await(Duration.ofSeconds(15), view, d -> view.equals(b.js("return document.body.dataset.view"))
+      // The page and what it waits for before the picture: the reasons table, the case queue, the value panels.
+      String[][] views = {
+          {"reasons", "reasons", "#reasons-table tr[data-reason]"},
+          {"alerts", "cases", "#cases-list tr.case-row"},
+          {"value", "value", "#value-elements tr[data-element]"}};
+      for (String[] view : views) {
+        b.driver.get(base() + "/#/" + view[0]);
+        b.await(Duration.ofSeconds(15), view[0], d -> view[0].equals(b.js("return document.body.dataset.view"))
             && "open".equals(b.js("return document.body.dataset.conn")));
-        Thread.sleep(view.equals("alerts") ? 8000 : 2000); // alerts: a few live ones arrive
-        b.fullPageScreenshot("console-" + view + "-1080p", 1920);
+        b.await(Duration.ofSeconds(60), view[2], d -> !d.findElements(By.cssSelector(view[2])).isEmpty());
+        if (view[0].equals("value")) {
+          b.await(Duration.ofSeconds(60), "revenue at risk", d -> !d.findElements(By.cssSelector("#issues-head, #issues-unavailable")).isEmpty()
+              && !d.findElements(By.cssSelector("#earned-growth tr[data-period]")).isEmpty());
+        }
+        Thread.sleep(view[0].equals("alerts") ? 8000 : 1500); // alerts: a few live ones arrive
+        if (view[0].equals("alerts")) {
+          // One case opened, to show its history and actions.
+          b.click(By.cssSelector("#cases-list tr.case-row"));
+          b.await(Duration.ofSeconds(10), "the case's panel", d -> !d.findElements(By.cssSelector("#case-detail .case-history")).isEmpty());
+        }
+        b.fullPageScreenshot("console-" + view[1] + "-1080p", 1920);
       }
     }
   }

@@ -163,10 +163,10 @@ class WallBrowserTest {
       String comment = "<script>alert(1)</script><img src=x onerror=\"window.__xss=1\"> 太慢了";
       Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", 2)
           .put("reasons", new io.vertx.core.json.JsonArray().add("speed")).put("comment", comment).put("contactConsent", true));
-      b.await(Duration.ofSeconds(10), "the alert", d -> text(b, "#alert-list .alert-comment") != null
-          && text(b, "#alert-list .alert-comment").contains("<script>alert(1)</script>"));
-      assertThat(text(b, "#alert-list .alert-comment")).isEqualTo("“" + comment + "”");
-      assertThat(text(b, "#alert-list .alert-meta")).contains("Hotline").contains("Speed").contains("agreed to a call back");
+      b.await(Duration.ofSeconds(10), "the alert", d -> text(b, "#alert-list [data-kind='detractor'] .alert-comment") != null
+          && text(b, "#alert-list [data-kind='detractor'] .alert-comment").contains("<script>alert(1)</script>"));
+      assertThat(text(b, "#alert-list [data-kind='detractor'] .alert-comment")).isEqualTo("“" + comment + "”");
+      assertThat(text(b, "#alert-list [data-kind='detractor'] .alert-meta")).contains("Hotline").contains("Speed").contains("agreed to a call back");
       assertThat(b.js("return document.querySelectorAll('#alert-list script, #alert-list img').length")).isEqualTo(0L);
       assertThat(b.js("return window.__xss === undefined")).isEqualTo(true);
       assertThatThrownBy(() -> b.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
@@ -181,6 +181,59 @@ class WallBrowserTest {
       b.await(Duration.ofSeconds(10), "the notice", d -> text(b, ".notice-title") != null
           && text(b, ".notice-title").contains("no device token"));
       assertThat(b.js("return document.querySelectorAll('input, textarea, form').length")).isEqualTo(0L);
+    }
+  }
+
+  @Test
+  void theAlertsPageShowsOpenCasesTheOldestAgeAndCaseAlerts() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get(wallUrl(server.server().port(), "pages=alerts&window=today"));
+      awaitLive(b);
+      JsonObject before = Pages.scorecards(server, viewer, "window=today").getJsonObject("overall").getJsonObject("cases");
+      b.await(Duration.ofSeconds(5), "open cases of the REST scorecard", d -> String.valueOf(before.getLong("open")).equals(text(b, "#cases-open")));
+      assertThat(text(b, "#cases-overdue")).isEqualTo(String.valueOf(before.getLong("overdue")));
+
+      // A detractor who agrees to a call back opens a case: the count moves and the case is announced.
+      Pages.post(server, ingest, new JsonObject().put("eventId", "wall-case-1").put("touchpoint", "store").put("nps", 1).put("contactConsent", true));
+      JsonObject list = new JsonObject(server.get("/api/v1/cases?status=open&limit=500", viewer).body());
+      long id = list.getJsonArray("cases").stream().map(o -> (JsonObject) o).filter(c -> "wall-case-1".equals(c.getString("eventId")))
+          .findFirst().orElseThrow().getLong("id");
+      b.await(Duration.ofSeconds(5), "one more open case", d -> String.valueOf(before.getLong("open") + 1).equals(text(b, "#cases-open")));
+      b.await(Duration.ofSeconds(5), "the case alert", d -> text(b, ".alert-item[data-kind='case'][data-case='" + id + "'] .alert-comment") != null);
+      assertThat(text(b, ".alert-item[data-kind='case'][data-case='" + id + "'] .alert-comment")).isEqualTo("New follow-up case #" + id);
+      JsonObject after = Pages.scorecards(server, viewer, "window=today");
+      JsonObject store = Pages.touchpoint(after, "store").getJsonObject("cases");
+      assertThat(text(b, ".case-tp[data-tp='store'] .case-tp-n")).startsWith(String.valueOf(store.getLong("open")));
+      // The oldest open case's age, counted from the REST scorecard's oldestOpenAt.
+      String oldest = after.getJsonObject("overall").getJsonObject("cases").getString("oldestOpenAt");
+      assertThat(oldest).isNotNull();
+      assertThat(b.js("return document.getElementById('cases-oldest').dataset.oldestOpenAt")).isEqualTo(oldest);
+      long ageS = Duration.between(java.time.OffsetDateTime.parse(oldest).toInstant(), java.time.Instant.now()).toSeconds();
+      assertThat(text(b, "#cases-oldest")).matches(ageS < 55 ? "\\d+ s" : "\\d+ (s|min)");
+      assertNoScrollbars(b);
+    }
+  }
+
+  @Test
+  void theJourneyPageAddsBestExperienceSoundAndTarget() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get(wallUrl(server.server().port(), "pages=journey&window=today"));
+      awaitLive(b);
+      JsonObject best = new JsonObject(server.get("/api/v1/best?window=today", viewer).body());
+      JsonObject hotline = best.getJsonObject("experience").getJsonArray("touchpoints").stream().map(o -> (JsonObject) o)
+          .filter(tp -> "hotline".equals(tp.getString("touchpoint"))).findFirst().orElseThrow().getJsonObject("csat");
+      // The seed's hotline CSAT: 26 of 40 rated 4–5 = 65%, below its target of 85.
+      assertThat(hotline.getDouble("top2")).isEqualTo(65.0);
+      b.await(Duration.ofSeconds(10), "the hotline's CSAT from BEST", d -> ("CSAT " + Pages.pct(hotline.getDouble("top2"))).equals(
+          text(b, ".stp[data-tp='hotline'] .stp-csat-v")));
+      assertThat(b.js("return document.querySelector(\".stp[data-tp='hotline'] .stp-csat\").dataset.status")).isEqualTo(hotline.getString("status"));
+      assertThat(text(b, ".stp[data-tp='hotline'] .stp-csat")).contains("/ 85%");
+      String top = best.getJsonObject("sound").getJsonArray("attentionRanking").stream().map(o -> (JsonObject) o)
+          .filter(i -> i.getValue("parent") == null).findFirst().orElseThrow().getString("code");
+      assertThat(b.js("return document.querySelector('#best-sound .best-item').dataset.reason")).isEqualTo(top);
+      assertThat(best.getJsonObject("target").getBoolean("available")).isFalse();
+      assertThat(text(b, "#best-target")).isEqualTo("no outcome data yet");
+      assertNoScrollbars(b);
     }
   }
 
