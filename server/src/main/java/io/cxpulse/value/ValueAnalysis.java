@@ -191,8 +191,10 @@ public final class ValueAnalysis {
         else if (item.value().getBoolean("significant")) noLoss.add(item.value());
         else notSignificant.add(item.value());
       }
-      return out.put("available", n > 0).put("items", ranked).put("notSignificant", notSignificant)
-          .put("noLoss", noLoss);
+      out.put("available", n > 0).put("items", ranked).put("notSignificant", notSignificant).put("noLoss", noLoss);
+      // Like T in BEST: an empty answer says why instead of showing an empty ranking as "no issue".
+      if (n == 0) out.put("reason", "no NPS respondents with a customerId in this window and scope");
+      return out;
     });
   }
 

@@ -340,6 +340,10 @@ class ValueTest {
     JsonObject empty = get("/api/v1/value/target?window=15m");
     assertThat(empty.getBoolean("available")).isFalse();
     assertThat(empty.containsKey("byCategory")).isFalse();
+    JsonObject noIssues = get("/api/v1/value/issues?window=15m");
+    assertThat(noIssues.getBoolean("available")).isFalse();
+    assertThat(noIssues.getString("reason")).isNotBlank();
+    assertThat(noIssues.getJsonArray("items")).isEmpty();
   }
 
   @Test
