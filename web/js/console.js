@@ -619,7 +619,8 @@ function alertItem(a) {
       h('div', null,
         h('div', { class: 'muted small' }, `${fmt.clock(a.receivedAt)} · ${tpLabel}`),
         h('div', { class: 'alert-title' }, t('alertFixFirst', { reason: reasonLabel(a, prefs.lang), min: a.windowMinutes }),
-          ` (${t('attention')} ${fmt.pct(100 * a.attention)}, ${fmt.n(a.reasonN)})`)));
+          ` (${t('attention')} ${fmt.pct(100 * a.attention)}, ${t('subNps')} ${fmt.score(a.subNps)} ${a.subNpsMoe == null ? '' : fmt.moe(a.subNpsMoe)}, ${fmt.n(a.reasonN)})`,
+          a.lowConfidence ? h('span', { class: 'badge', title: t('lowNTitle') }, t('lowN')) : null)));
   }
   const reasons = (a.reasons || []).map((c) => {
     const r = state.catalog.reasons.find((x) => x.code === c);

@@ -568,7 +568,8 @@ function otherAlert(a) {
     ? t('wallFixFirst', { reason: reasonLabel(a, L), min: a.windowMinutes })
     : t(a.kind === 'case' ? 'wallCase' : 'wallSla', { id: a.caseId });
   return h('div', { class: ['alert-item', 'kind-' + a.kind], dataset: { kind: a.kind, case: a.caseId == null ? '' : String(a.caseId) } },
-    h('div', { class: 'alert-score' }, a.kind === 'fix-first' ? fmt.score(a.subNps) : fmt.score(a.nps)),
+    h('div', { class: 'alert-score' }, a.kind === 'fix-first' ? fmt.score(a.subNps) : fmt.score(a.nps),
+      a.kind === 'fix-first' && a.lowConfidence ? h('span', { class: 'badge', title: t('lowNTitle') }, t('lowN')) : null),
     h('div', { class: 'alert-main' },
       h('div', { class: 'alert-meta' }, h('span', { class: 'alert-time' }, fmt.clock(a.receivedAt)), ' · ', h('span', { class: 'alert-tp' }, tp)),
       h('div', { class: 'alert-comment alert-kind-text' }, text)));

@@ -31,7 +31,10 @@ import java.util.Set;
  * window (QUADRANT_ALERT_WINDOW_MINUTES, default 60, exact to the minute) and yields one
  * {@code fix-first} alert when an item moves into it, not on every tick while it stays. Below the
  * minimum n of NPS respondents (QUADRANT_ALERT_MIN_N, default 30) a touchpoint is not judged and
- * keeps its last state, so a thin window neither raises nor re-arms alerts. A touchpoint is
+ * keeps its last state, so a thin window neither raises nor re-arms alerts; likewise an item chosen
+ * by fewer than QUADRANT_ALERT_MIN_ITEM_N respondents (default 10: a sub-NPS of a handful of people
+ * is noise) keeps its last state. The alert carries the item's n, sub-NPS margin and low-confidence
+ * mark so that a screen can show how sure it is. A touchpoint is
  * evaluated on the tick after it received increments, and every touchpoint once a minute (the
  * rolling window moves). After a counter reload {@link #baseline} takes the state silently, so a
  * restart does not repeat alerts for items already in fix-first. Plain Java, owned by the
@@ -41,14 +44,16 @@ public final class QuadrantWatch {
   private final Windows windows;
   private final Duration window;
   private final int minN;
+  private final int minItemN;
   private final Map<String, Set<String>> fixFirst = new HashMap<>();
   private final Set<String> changed = new HashSet<>();
   private long lastMinute = Long.MIN_VALUE;
 
-  public QuadrantWatch(Windows windows, Duration window, int minN) {
+  public QuadrantWatch(Windows windows, Duration window, int minN, int minItemN) {
     this.windows = windows;
     this.window = window;
     this.minN = minN;
+    this.minItemN = minItemN;
   }
 
   public void markChanged(Map<CounterKey, Long> deltas) {
@@ -102,14 +107,24 @@ public final class QuadrantWatch {
     String id = tenant.id() + '\u0000' + tp.code();
     Set<String> before = fixFirst.getOrDefault(id, Set.of());
     for (ReasonScore s : scores) {
+      if (s.n() < minItemN) {
+        if (before.contains(s.code())) now2.add(s.code());
+        continue;
+      }
       if (s.quadrant() != Quadrant.FIX_FIRST) continue;
       now2.add(s.code());
       if (out != null && !before.contains(s.code())) {
         Reason r = tenant.reason(s.code());
+        long[] histogram = new long[11];
+        histogram[0] = s.detractors();
+        histogram[7] = s.passives();
+        histogram[10] = s.promoters();
+        NpsScore item = NpsScore.of(histogram, minN);
         out.add(new LiveAlert(tenant.id(), tp.code(), new JsonObject().put("type", "alert").put("kind", "fix-first")
             .put("tenant", tenant.id()).put("touchpoint", tp.code()).put("reason", s.code())
             .put("label", r.label()).put("labelZh", r.labelZh()).put("parent", r.parent())
             .put("attention", s.attention()).put("subNps", s.subNps()).put("n", n).put("reasonN", s.n())
+            .put("subNpsMoe", item.moe()).put("lowConfidence", item.lowConfidence())
             .put("windowMinutes", window.toMinutes())
             .put("at", now.atZone(tenant.zone()).toOffsetDateTime().toString())));
       }

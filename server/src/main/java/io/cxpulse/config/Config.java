@@ -39,6 +39,7 @@ public record Config(
     int segmentLimit,
     Duration quadrantAlertWindow,
     int quadrantAlertMinN,
+    int quadrantAlertMinItemN,
     long caseCheckMs,
     SecurityConfig security) {
 
@@ -93,6 +94,7 @@ public record Config(
         r.intValue("SEGMENT_LIMIT", 1000, 1, 1_000_000),
         Duration.ofMinutes(r.intValue("QUADRANT_ALERT_WINDOW_MINUTES", 60, 1, 6 * 60)),
         r.intValue("QUADRANT_ALERT_MIN_N", 30, 1, 1_000_000),
+        r.intValue("QUADRANT_ALERT_MIN_ITEM_N", 10, 1, 1_000_000),
         r.intValue("CASE_CHECK_MS", 15_000, 50, 3_600_000),
         SecurityConfig.from(env, errors));
 

@@ -89,7 +89,8 @@ public final class CountersVerticle extends VerticleBase {
     this.windows = new Windows(config.minuteRetention(), config.quarterRetention());
     this.scorecards = new Scorecards(config.minN()).withCases(openCases, clock);
     this.views = new LiveViews(windows, scorecards);
-    this.quadrants = new io.cxpulse.analysis.QuadrantWatch(windows, config.quadrantAlertWindow(), config.quadrantAlertMinN());
+    this.quadrants = new io.cxpulse.analysis.QuadrantWatch(windows, config.quadrantAlertWindow(), config.quadrantAlertMinN(),
+        config.quadrantAlertMinItemN());
   }
 
   @Override

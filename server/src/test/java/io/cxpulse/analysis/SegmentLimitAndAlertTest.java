@@ -86,6 +86,29 @@ class SegmentLimitAndAlertTest {
         assertThat(alert.getDouble("attention")).isEqualTo(0.5);
         assertThat(alert.getDouble("subNps")).isEqualTo(-100.0);
         assertThat(alert.getLong("n")).isEqualTo(20);
+        assertThat(alert.getLong("reasonN")).isEqualTo(10);
+        // n = 10, P = 0, D = 10: n' = 13, p' = .75/13, d' = 10.75/13, v' = p' + d' - (p' - d')^2 = .29290,
+        // MoE = 100 * 1.96 * sqrt(v'/13) = 29.42; n below MIN_N (20 here): low confidence.
+        assertThat(alert.getDouble("subNpsMoe")).isCloseTo(29.420066, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(alert.getBoolean("lowConfidence")).isTrue();
+        // On the app, price is in fix-first too but chosen by 9 (< QUADRANT_ALERT_MIN_ITEM_N, 10): no alert.
+        // N = 20: price n 9, attention .45, sub-NPS -100; attitude n 9, .45, +100; quality n 1, .05, +100;
+        // means .3167 and 33.3 → price is fix-first.
+        List<Object> thin = new ArrayList<>();
+        for (int i = 0; i < 9; i++) thin.add(item("ap" + i, "app", 2, null).put("reasons", new JsonArray().add("price")));
+        for (int i = 0; i < 9; i++) {
+          JsonArray reasons = new JsonArray().add("attitude");
+          if (i == 0) reasons.add("quality");
+          thin.add(item("aq" + i, "app", 10, null).put("reasons", reasons));
+        }
+        thin.add(item("an0", "app", 7, null));
+        thin.add(item("an1", "app", 8, null));
+        assertThat(server.postJson("/api/v1/feedback", server.ingestToken("acme"), new JsonArray(thin).encode()).statusCode())
+            .isEqualTo(200);
+        for (JsonObject seen = app.next(5); ; seen = app.next(5)) {
+          assertThat(seen.getString("kind")).as(seen.encode()).isNotEqualTo("fix-first");
+          if ("update".equals(seen.getString("type"))) break;
+        }
         assertThat(alert.getString("at")).endsWith("+08:00");
         // Still fix-first after another detractor: no second alert while it stays there.
         assertThat(server.postJson("/api/v1/feedback", server.ingestToken("acme"),
@@ -97,7 +120,7 @@ class SegmentLimitAndAlertTest {
           if (m != null) assertThat(m.getString("kind")).as(m.encode()).isNotEqualTo("fix-first");
           else Thread.sleep(50);
         }
-        // The screen watching only the app heard nothing about the hotline.
+        // The screen watching only the app heard nothing about the hotline, nor about its own thin item.
         JsonObject m;
         while ((m = app.poll()) != null) assertThat(m.getString("kind")).as(m.encode()).isNotEqualTo("fix-first");
       }
