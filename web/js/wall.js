@@ -434,7 +434,9 @@ function bestCsat(code) {
   const c = e.csat;
   return h('div', { class: ['stp-csat', 'csat-' + (c.status || 'none')], dataset: { status: c.status || 'none' } },
     h('span', { class: 'csat-dot' }),
-    h('span', { class: 'stp-csat-v' }, `${t('csat')} ${fmt.pct(c.top2)}`), c.target == null ? '' : ` / ${fmt.score(c.target)}%`,
+    // The dot says where it stands against its target (like the NPS colour), which leaves room
+    // for the n in a narrow column: a share without its n is not shown.
+    h('span', { class: 'stp-csat-v' }, `${t('csat')} ${fmt.pct(c.top2)}`),
     h('span', { class: 'stp-csat-n' }, ` ${fmt.n(c.n)}`));
 }
 
@@ -468,7 +470,9 @@ function renderBestStrip() {
       const c = target.byCategory[cat];
       return c && c.repurchase && c.repurchase.rate != null ? fmt.pct(c.repurchase.rate) : fmt.DASH;
     };
-    fill($('#best-target'), t('repurchase'), ' ',
+    // Customers whose horizon has not ended yet may still come back: the rates are lower bounds.
+    const label = t('repurchaseIn', { d: target.horizonDays }) + (target.openHorizon > 0 ? ' ' + t('soFar') : '') + ':';
+    fill($('#best-target'), label, ' ',
       h('span', { class: 'out-p' }, `${t('promoters')} ${rate('promoter')}`), ' · ',
       h('span', null, `${t('passives')} ${rate('passive')}`), ' · ',
       h('span', { class: 'out-d' }, `${t('detractors')} ${rate('detractor')}`));
