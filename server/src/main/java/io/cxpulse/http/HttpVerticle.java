@@ -114,7 +114,29 @@ public final class HttpVerticle extends VerticleBase {
         // A fixed kernel send buffer bounds what a client that stopped reading can hold up
         // (autotuning would let it grow to megabytes before the write queue ever fills).
         .setSendBufferSize(64 * 1024));
-    return server.requestHandler(router).listen();
+    return server.requestHandler(router).invalidRequestHandler(HttpVerticle::undecodable).listen();
+  }
+
+  /**
+   * A request Netty could not decode (request line or headers over their limits, a broken request
+   * line) never reaches the router; it still gets the JSON error of API.md (Vert.x's default
+   * answers with an empty body), and the connection is closed since its state is unknown.
+   */
+  private static void undecodable(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiError error;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      error = new ApiError(414, "uri_too_long", "the request line is too long; send at most 4096 bytes");
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      error = new ApiError(431, "headers_too_large", "the request headers are too large; send at most 8192 bytes");
+    } else {
+      error = new ApiError(400, "invalid", "the request cannot be decoded");
+    }
+    request.response().setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Connection", "close")
+        .end(error.toJson().encode())
+        .onComplete(done -> request.connection().close());
   }
 
   /** Stops accepting, lets requests in flight finish (their batches commit), closes sockets with 1001. */
