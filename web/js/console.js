@@ -856,7 +856,8 @@ function valueView() {
   const loadIssues = async () => {
     try {
       const r = await state.http.get('/api/v1/value/issues', { window: issuesWindow });
-      if (!r.available) return fill(risk, h('p', { class: 'muted', id: 'issues-unavailable' }, r.reason || r.message || t('noIssueData')));
+      // Our own sentence (in the page's language); the server's reason, in English, as its title.
+      if (!r.available) return fill(risk, h('p', { class: 'muted', id: 'issues-unavailable', title: r.reason || '' }, t('noIssueData')));
       const money = (x) => (x == null ? fmt.DASH : Math.round(x).toLocaleString('en-US'));
       const rate = (x) => (x ? `${fmt.pct(x.rate, 1)} (${x.k}/${x.n})` : fmt.DASH);
       fill(risk,
