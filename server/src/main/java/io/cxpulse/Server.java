@@ -122,6 +122,8 @@ public final class Server implements AutoCloseable {
           new io.cxpulse.analysis.SegmentLimits(catalog, config.segmentLimit())))));
       deployments.add(0, await(vertx.deployVerticle(new CaseWatchVerticle(readPool, catalog, clock, database.connectOptions(),
           config.caseCheckMs()))));
+      deployments.add(0, await(vertx.deployVerticle(new io.cxpulse.catalog.CatalogWatchVerticle(catalogStore, catalog,
+          database.connectOptions()))));
       Revocations revocations = new Revocations();
       DeviceTokenStore deviceStore = new DeviceTokenStore(readPool);
       deployments.add(0, await(vertx.deployVerticle(new RevocationVerticle(revocations, deviceStore, database.connectOptions()))));

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,8 +23,28 @@ public final class SegmentCounterStore {
       SELECT t, sk, sv, tp, g::"char", b, m, k, i, c
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], $8::text[],
                   $9::int2[], $10::int8[]) AS u(t, sk, sv, tp, g, b, m, k, i, c)
+      WHERE (SELECT te.settings -> 'segments' FROM tenant te WHERE te.id = u.t) ? u.sk
       ON CONFLICT (tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx)
       DO UPDATE SET count = segment_counter.count + EXCLUDED.count""";
+
+  /**
+   * Advisory lock class of "this tenant's counted segment keys": a writer batch holds it shared,
+   * a catalog change exclusive (second key: hashtext(tenant); a collision only serializes more).
+   */
+  private static final int LOCK_CLASS = 0x63787367;
+  private static final String LOCK_SHARED = """
+      SELECT count(pg_advisory_xact_lock_shared(%d, hashtext(t)))
+      FROM (SELECT DISTINCT t FROM unnest($1::text[]) AS u(t) ORDER BY t) AS s""".formatted(LOCK_CLASS);
+  private static final String LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(%d, hashtext($1))".formatted(LOCK_CLASS);
+
+  /** The counted keys as the database has them, the tenant row locked until the transaction ends. */
+  private static final String COUNTED_KEYS = """
+      SELECT coalesce(settings -> 'segments', '[]'::jsonb) AS segments FROM tenant WHERE id = $1 FOR UPDATE""";
+
+  private static final String DISTINCT_VALUES = """
+      SELECT count(DISTINCT segment ->> $2) FROM feedback WHERE tenant = $1 AND segment ? $2""";
+
+  private static final String DELETE_KEY = "DELETE FROM segment_counter WHERE tenant = $1 AND seg_key = $2";
 
   /** Day buckets are never pruned, so they name every value ever counted. */
   private static final String KNOWN_VALUES = """
@@ -36,13 +57,13 @@ public final class SegmentCounterStore {
    * segment object holds a key the tenant's catalog counts (settings.segments), unnested into
    * the same items, compared row by row with segment_counter.
    */
-  private static final String VERIFY = """
+  private static final String RECOUNT = """
       WITH f AS (
         SELECT f.*, sg.key AS seg_key, sg.value AS seg_value, floor(extract(epoch FROM f.occurred_at))::bigint AS s,
                ((f.occurred_at AT TIME ZONE t.time_zone)::date - DATE '1970-01-01')::bigint AS day
         FROM feedback f JOIN tenant t ON t.id = f.tenant
         CROSS JOIN LATERAL jsonb_each_text(coalesce(f.segment, '{}'::jsonb)) AS sg(key, value)
-        WHERE coalesce(t.settings -> 'segments', '[]'::jsonb) ? sg.key
+        WHERE %s
       ), g AS (
         SELECT f.*, 'm' AS grain, floor(s / 60.0)::bigint AS bucket FROM f
         UNION ALL SELECT f.*, 'q', (floor(s / 900.0) * 15)::bigint FROM f
@@ -67,9 +88,15 @@ public final class SegmentCounterStore {
       ), recount AS (
         SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx, count(*) AS count
         FROM items GROUP BY tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx
-      ), stored AS (
-        SELECT tenant, seg_key, seg_value, touchpoint, grain::text AS grain, bucket, metric, key, idx::int AS idx, count
-        FROM segment_counter
+      )
+      """;
+
+  private static final String VERIFY = RECOUNT.formatted("coalesce(t.settings -> 'segments', '[]'::jsonb) ? sg.key") + """
+      , stored AS (
+        SELECT sc.tenant, sc.seg_key, sc.seg_value, sc.touchpoint, sc.grain::text AS grain, sc.bucket, sc.metric, sc.key,
+               sc.idx::int AS idx, sc.count
+        FROM segment_counter sc JOIN tenant t ON t.id = sc.tenant
+        WHERE coalesce(t.settings -> 'segments', '[]'::jsonb) ? sc.seg_key
       )
       SELECT coalesce(s.tenant, r.tenant) AS tenant, coalesce(s.touchpoint, r.touchpoint) AS touchpoint,
              coalesce(s.seg_key, r.seg_key) AS seg_key, coalesce(s.seg_value, r.seg_value) AS seg_value,
@@ -86,7 +113,61 @@ public final class SegmentCounterStore {
       ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
       LIMIT 1000""";
 
+  /**
+   * The rows of newly counted keys, recounted from feedback for every bucket still kept: days,
+   * quarters from {@code $3}, minutes from {@code $4} (what the writer would have added).
+   */
+  private static final String BACKFILL = RECOUNT.formatted("f.tenant = $1 AND sg.key = ANY($2::text[])") + """
+      INSERT INTO segment_counter (tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx, count)
+      SELECT tenant, seg_key, seg_value, touchpoint, grain::"char", bucket, metric, key, idx, count FROM recount
+      WHERE grain = 'd' OR (grain = 'q' AND bucket >= $3) OR (grain = 'm' AND bucket >= $4)""";
+
   private SegmentCounterStore() {}
+
+  /**
+   * A writer batch's shared lock on the counted keys of its tenants (in one statement, in tenant
+   * order): a catalog change waits for the batches holding it and they wait for the change.
+   */
+  public static Future<Void> lockShared(SqlConnection conn, Collection<String> tenants) {
+    return conn.preparedQuery(LOCK_SHARED).execute(Tuple.of(tenants.toArray(new String[0]))).mapEmpty();
+  }
+
+  /**
+   * For a change of one tenant's counted keys: waits for every writer batch of the tenant in
+   * flight, then holds them off until this transaction ends; returns the keys counted so far.
+   */
+  public static Future<Set<String>> lockCountedKeys(SqlConnection conn, String tenant) {
+    return conn.preparedQuery(LOCK_EXCLUSIVE).execute(Tuple.of(tenant))
+        .compose(v -> conn.preparedQuery(COUNTED_KEYS).execute(Tuple.of(tenant)))
+        .map(rs -> {
+          Set<String> keys = new HashSet<>();
+          for (Row r : rs) {
+            Object segments = r.getValue("segments");
+            if (segments instanceof io.vertx.core.json.JsonArray a) a.forEach(k -> keys.add(String.valueOf(k)));
+          }
+          return keys;
+        });
+  }
+
+  /** How many distinct values of {@code key} the tenant's stored responses carry. */
+  public static Future<Long> distinctValues(SqlConnection conn, String tenant, String key) {
+    return conn.preparedQuery(DISTINCT_VALUES).execute(Tuple.of(tenant, key)).map(rs -> rs.iterator().next().getLong(0));
+  }
+
+  /**
+   * Counts newly counted keys from the stored responses: drops the key's rows left from an
+   * earlier time it was counted, then inserts the recount of every kept bucket. Run after
+   * {@link #lockCountedKeys} and with the keys already in the tenant's settings, in the same
+   * transaction. Returns the rows inserted.
+   */
+  public static Future<Integer> backfill(SqlConnection conn, String tenant, List<String> keys, long quarterCutoff,
+      long minuteCutoff) {
+    Future<?> f = Future.succeededFuture();
+    for (String key : keys) f = f.compose(v -> conn.preparedQuery(DELETE_KEY).execute(Tuple.of(tenant, key)));
+    return f.compose(v -> conn.preparedQuery(BACKFILL)
+        .execute(Tuple.of(tenant, keys.toArray(new String[0]), quarterCutoff, minuteCutoff)))
+        .map(rs -> rs.rowCount());
+  }
 
   public static Future<Void> add(SqlConnection conn, Map<SegmentKey, Long> deltas) {
     if (deltas.isEmpty()) return Future.succeededFuture();

@@ -1,5 +1,6 @@
 package io.cxpulse.analysis;
 
+import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.ingest.Feedback;
@@ -20,8 +21,11 @@ import java.util.Set;
  * cannot grow segment_counter without bound. The known values are kept in memory, loaded at start
  * from segment_counter, and a value is reserved when its request is admitted (a request that then
  * fails to commit keeps its reservation). Each node tracks its own set and does not hear the
- * values other nodes admit until it restarts, so with several nodes a key can exceed its limit by
- * the values first sent to the other nodes. Owned by the writer verticle; not thread-safe.
+ * values other nodes admit until it restarts or the catalog changes, so with several nodes a key
+ * can exceed its limit by the values first sent to the other nodes (and, right after a key becomes
+ * counted, by values sent to nodes that have not heard of the change yet: their batches are
+ * counted, the database decides, but not admitted here). Owned by the writer verticle; not
+ * thread-safe.
  */
 public final class SegmentLimits {
   /** Failure code of a write refused for segment cardinality; the message is the error JSON. */
@@ -30,6 +34,8 @@ public final class SegmentLimits {
   private final CatalogRef catalog;
   private final int defaultLimit;
   private final Map<String, Map<String, Set<String>>> known = new HashMap<>();
+  private Catalog loadedWith;
+  private Future<Void> refreshing;
 
   public SegmentLimits(CatalogRef catalog, int defaultLimit) {
     this.catalog = catalog;
@@ -37,11 +43,28 @@ public final class SegmentLimits {
   }
 
   public Future<Void> load(SqlClient client) {
+    loadedWith = catalog.get();
     return SegmentCounterStore.knownValues(client).map(values -> {
-      known.clear();
-      known.putAll(values);
+      // Added to what is known: values reserved by requests still queued stay reserved.
+      values.forEach((tenant, byKey) -> byKey.forEach((key, set) ->
+          known.computeIfAbsent(tenant, t -> new HashMap<>()).computeIfAbsent(key, k -> new HashSet<>()).addAll(set)));
       return null;
     });
+  }
+
+  /**
+   * True when the catalog changed since the known values were loaded: a key that became counted
+   * was counted from the stored responses (catalog change), so its values must be read before
+   * the next request is admitted.
+   */
+  public boolean stale() {
+    return catalog.get() != loadedWith;
+  }
+
+  /** {@link #load}, one at a time: requests that find the values stale wait for the same load. */
+  public Future<Void> refresh(SqlClient client) {
+    if (refreshing == null) refreshing = load(client).onComplete(ar -> refreshing = null);
+    return refreshing;
   }
 
   /** The segment keys the tenant counts (its catalog's {@code segments}). */

@@ -88,6 +88,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/scorecards").handler(rc -> query(rc, CounterQuery.Kind.SCORECARDS));
     router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
     router.get("/api/v1/catalog").handler(this::catalog);
+    io.cxpulse.catalog.CatalogRoutes.mount(router, ctx, vertx);
     io.cxpulse.analysis.AnalysisRoutes.mount(router, ctx, vertx);
     io.cxpulse.cases.CaseRoutes.mount(router, ctx, vertx);
     io.cxpulse.value.ValueRoutes.mount(router, ctx, vertx);

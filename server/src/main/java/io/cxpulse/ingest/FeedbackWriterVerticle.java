@@ -87,6 +87,15 @@ public final class FeedbackWriterVerticle extends VerticleBase {
       msg.fail(UNAVAILABLE, "ingest queue full");
       return;
     }
+    if (segments.stale()) {
+      // The catalog changed (a key may have become counted): reload the known values first.
+      segments.refresh(pool).onComplete(ar -> admit(msg, size));
+      return;
+    }
+    admit(msg, size);
+  }
+
+  private void admit(Message<WriteRequest> msg, int size) {
     ApiError overLimit = segments.admit(msg.body().tenant(), msg.body().items());
     if (overLimit != null) {
       msg.fail(SegmentLimits.REJECTED, overLimit.toJson().encode());
@@ -147,7 +156,14 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     CounterDeltaBatch[] applied = new CounterDeltaBatch[1];
     BusinessMetrics.Batch tally = metrics.business().newBatch();
     long started = System.nanoTime();
-    Future<Void> committed = pool.withTransaction(conn -> FeedbackStore.insertNew(conn, rows).compose(inserted -> {
+    // Tenants whose rows carry segments take their segment lock (shared with other batches,
+    // exclusive for a catalog change) in the same round trip as the insert (pipelined).
+    java.util.Set<String> segmentTenants = new java.util.TreeSet<>();
+    for (FeedbackStore.Row2 r : rows) if (!r.feedback().segment().isEmpty()) segmentTenants.add(r.tenant());
+    Future<Void> committed = pool.withTransaction(conn -> (segmentTenants.isEmpty()
+        ? FeedbackStore.insertNew(conn, rows)
+        : Future.all(SegmentCounterStore.lockShared(conn, segmentTenants), FeedbackStore.insertNew(conn, rows))
+            .map(both -> both.<FeedbackStore.Inserted>resultAt(1))).compose(inserted -> {
       CounterDeltas d = new CounterDeltas(now, config.minuteRetention(), config.quarterRetention());
       List<DetractorAlert> alerts = new ArrayList<>();
       List<String> caseTenants = new ArrayList<>(), caseEvents = new ArrayList<>();
@@ -217,15 +233,20 @@ public final class FeedbackWriterVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  /** Segment counter increments of the rows this batch inserted (retries count nothing). */
+  /**
+   * Segment counter increments of the rows this batch inserted (retries count nothing), for every
+   * segment key they carry: the statement keeps those the tenant counts in the database at that
+   * moment, not in this node's catalog, which may not have heard of a change yet.
+   */
   private SegmentDeltas segmentDeltas(List<Pending> batch, java.util.Set<String> fresh, Instant now) {
     SegmentDeltas out = new SegmentDeltas(now, config.minuteRetention(), config.quarterRetention());
     java.util.Set<String> done = new java.util.HashSet<>();
     for (Pending p : batch) {
-      List<String> keys = segments.countedKeys(p.request().tenant());
       for (Feedback f : p.request().items()) {
         String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
-        if (fresh.contains(key) && done.add(key)) out.add(p.request().tenant(), p.request().zone(), keys, f);
+        if (fresh.contains(key) && done.add(key)) {
+          out.add(p.request().tenant(), p.request().zone(), List.copyOf(f.segment().keySet()), f);
+        }
       }
     }
     return out;

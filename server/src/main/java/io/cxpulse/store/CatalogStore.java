@@ -1,13 +1,16 @@
 package io.cxpulse.store;
 
+import io.cxpulse.analysis.SegmentCounterStore;
 import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
+import io.cxpulse.http.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -31,6 +34,10 @@ public final class CatalogStore {
       ON CONFLICT (tenant, code) DO UPDATE SET parent = EXCLUDED.parent, label = EXCLUDED.label,
         label_zh = EXCLUDED.label_zh, kind = EXCLUDED.kind, ord = EXCLUDED.ord""";
 
+  /** Channel of catalog changes; the payload is the tenant id. */
+  public static final String CHANNEL = "cxpulse_catalog";
+  private static final String NOTIFY = "SELECT pg_notify($1, $2)";
+
   private final Pool pool;
 
   public CatalogStore(Pool pool) {
@@ -39,7 +46,47 @@ public final class CatalogStore {
 
   public Future<Void> upsert(List<TenantCatalog> tenants) {
     if (tenants.isEmpty()) return Future.succeededFuture();
-    return pool.withTransaction(conn -> {
+    return pool.withTransaction(conn -> upsert(conn, tenants));
+  }
+
+  /**
+   * One tenant's change from the admin endpoint, in one transaction that every node hears
+   * ({@value #CHANNEL}): adds and updates like a catalog file, and counts each segment key that
+   * becomes counted from the responses already stored (see {@link SegmentCounterStore#backfill}),
+   * serialized against the writers of the tenant by its advisory lock. A key whose stored
+   * responses already carry more than {@code segmentLimit} distinct values fails the change with
+   * a 422 (nothing changed). Returns the keys that became counted.
+   */
+  public Future<List<String>> change(TenantCatalog tenant, int segmentLimit, long quarterCutoff, long minuteCutoff) {
+    return pool.withTransaction(conn -> SegmentCounterStore.lockCountedKeys(conn, tenant.id()).compose(counted -> {
+      List<String> given = tenant.settings().containsKey("segments") ? tenant.segmentKeys() : List.of();
+      List<String> added = given.stream().filter(k -> !counted.contains(k)).toList();
+      List<ApiError.Detail> tooMany = new ArrayList<>();
+      Future<?> checked = Future.succeededFuture();
+      for (String key : added) {
+        checked = checked.compose(v -> SegmentCounterStore.distinctValues(conn, tenant.id(), key).onSuccess(n -> {
+          if (n > segmentLimit) {
+            tooMany.add(new ApiError.Detail("/segments/" + given.indexOf(key), "the stored responses carry " + n
+                + " distinct values of '" + key + "', more than its limit of " + segmentLimit));
+          }
+        }));
+      }
+      return checked.compose(v -> {
+        if (!tooMany.isEmpty()) {
+          return Future.<List<String>>failedFuture(new ApiError(422, "segment_limit",
+              "a segment key would count more distinct values than its limit; nothing was changed", tooMany, null));
+        }
+        return upsert(conn, List.of(tenant))
+            .compose(x -> added.isEmpty() ? Future.succeededFuture(0)
+                : SegmentCounterStore.backfill(conn, tenant.id(), added, quarterCutoff, minuteCutoff))
+            .compose(x -> conn.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, tenant.id())))
+            .map(x -> added);
+      });
+    }));
+  }
+
+  private static Future<Void> upsert(SqlConnection conn, List<TenantCatalog> tenants) {
+    {
       List<Tuple> tenantRows = new ArrayList<>();
       List<Tuple> tpRows = new ArrayList<>();
       List<Tuple> reasonRows = new ArrayList<>();
@@ -58,7 +105,7 @@ public final class CatalogStore {
       if (!tpRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_TOUCHPOINT).executeBatch(tpRows));
       if (!reasonRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_REASON).executeBatch(reasonRows));
       return f.mapEmpty();
-    });
+    }
   }
 
   public Future<Catalog> load() {

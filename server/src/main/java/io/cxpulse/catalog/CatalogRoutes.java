@@ -1,0 +1,187 @@
+package io.cxpulse.catalog;
+
+import io.cxpulse.auth.Principal;
+import io.cxpulse.counters.Grain;
+import io.cxpulse.http.ApiError;
+import io.cxpulse.http.Requests;
+import io.cxpulse.http.ServerContext;
+import io.cxpulse.store.CatalogStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code PUT /api/v1/catalog} (role admin, not scoped to touchpoints, the token's tenant only):
+ * one tenant object of the catalog file format, {@code id} optional and equal to the token's
+ * tenant. Adds and updates touchpoints, reasons, segment keys and settings like a catalog file at
+ * start, never deletes: a touchpoint or reason left out stays, a setting given replaces that
+ * setting. Fields left out keep their values (name, time zone; a touchpoint's or reason's order).
+ * A segment key that becomes counted is counted from the responses already stored, in the same
+ * transaction (see {@link CatalogStore#change}). Replies with the resulting catalog, like GET.
+ */
+public final class CatalogRoutes {
+  private static final int BODY_LIMIT = 1024 * 1024;
+
+  private final ServerContext ctx;
+  private final CatalogStore store;
+
+  private CatalogRoutes(ServerContext ctx) {
+    this.ctx = ctx;
+    this.store = new CatalogStore(ctx.readPool());
+  }
+
+  public static void mount(Router router, ServerContext ctx, Vertx vertx) {
+    CatalogRoutes routes = new CatalogRoutes(ctx);
+    // A route of its own for the checks before the body (Vert.x wants the body handler first on a route).
+    router.put("/api/v1/catalog").handler(routes::admin);
+    router.put("/api/v1/catalog").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(routes::put);
+  }
+
+  /** Role and media type are checked before the body is read. */
+  private void admin(RoutingContext rc) {
+    Principal principal = Requests.principal(rc);
+    if (!principal.isAdmin()) {
+      rc.fail(new ApiError(403, "forbidden", "only an admin token may change the catalog"));
+    } else if (principal.touchpoints() != null) {
+      rc.fail(new ApiError(403, "forbidden", "a token scoped to touchpoints may not change the catalog"));
+    } else {
+      String type = rc.request().getHeader("Content-Type");
+      if (type != null && !type.split(";")[0].trim().equalsIgnoreCase("application/json")) {
+        rc.fail(new ApiError(415, "unsupported_media_type", "send application/json"));
+      } else {
+        rc.next();
+      }
+    }
+  }
+
+  private void put(RoutingContext rc) {
+    Principal principal = Requests.principal(rc);
+    TenantCatalog current = Requests.tenant(ctx, principal);
+    JsonObject body;
+    try {
+      Object parsed = rc.body().buffer() == null ? null : rc.body().buffer().toJsonValue();
+      if (!(parsed instanceof JsonObject o)) throw new DecodeException("not an object");
+      body = o;
+    } catch (DecodeException e) {
+      rc.fail(ApiError.badRequest("the body must be one tenant object of the catalog format",
+          List.of(new ApiError.Detail("", "must be a JSON object"))));
+      return;
+    }
+    if (body.getValue("id") instanceof String id && !id.equals(current.id())) {
+      rc.fail(new ApiError(403, "forbidden", "this token may only change the catalog of tenant " + current.id(),
+          List.of(new ApiError.Detail("/id", "must be " + current.id() + " (the token's tenant) or left out")), null));
+      return;
+    }
+    List<ApiError.Detail> invalid = new ArrayList<>();
+    for (String field : body.fieldNames()) {
+      if (!CatalogFile.FIELDS.contains(field)) invalid.add(new ApiError.Detail("/" + pointer(field), "unknown field"));
+    }
+    if (body.containsKey("id") && !(body.getValue("id") instanceof String)) {
+      invalid.add(new ApiError.Detail("/id", "must be a string"));
+    }
+    if (!invalid.isEmpty()) {
+      rc.fail(ApiError.badRequest("invalid catalog; nothing was changed", invalid));
+      return;
+    }
+    CatalogFile.Result result = CatalogFile.parseTenant(withCurrent(body, current), parents(current));
+    List<ApiError.Detail> unknown = new ArrayList<>();
+    for (CatalogFile.Problem p : result.problems()) {
+      (p.message().startsWith("unknown ") ? unknown : invalid).add(new ApiError.Detail(p.path(), p.message()));
+    }
+    if (!invalid.isEmpty()) {
+      invalid.addAll(unknown);
+      rc.fail(ApiError.badRequest("invalid catalog; nothing was changed", invalid));
+      return;
+    }
+    TenantCatalog tenant = result.tenant();
+    if (tenant != null && !tenant.zone().equals(current.zone())) {
+      unknown.add(new ApiError.Detail("/timeZone", "is " + current.zone().getId()
+          + " and cannot change: the day counters are kept in the tenant's time zone"));
+    }
+    if (!unknown.isEmpty()) {
+      rc.fail(new ApiError(422, "invalid", "invalid catalog; nothing was changed", unknown, null));
+      return;
+    }
+    Instant now = ctx.clock().instant();
+    long quarterCutoff = Grain.QUARTER.firstBucketFrom(now.minus(ctx.config().quarterRetention()));
+    long minuteCutoff = Grain.MINUTE.firstBucketFrom(now.minus(ctx.config().minuteRetention()));
+    store.change(tenant, segmentLimit(tenant, current), quarterCutoff, minuteCutoff)
+        .recover(err -> Future.failedFuture(err instanceof ApiError ? err
+            : ApiError.unavailable("cannot change the catalog right now (" + err.getMessage() + "); nothing was changed", 1)))
+        // This node reads the change at once; every node (this one too) reads it again on the NOTIFY.
+        .compose(added -> CatalogWatchVerticle.reload(store, ctx.catalog())
+            .recover(err -> Future.failedFuture(ApiError.unavailable(
+                "the catalog was changed but cannot be read back right now; GET it later", 1))))
+        .onSuccess(catalog -> Requests.json(rc, 200, json(ctx.catalog().get().tenant(current.id()), principal).encode()))
+        .onFailure(rc::fail);
+  }
+
+  /** The reply of GET /api/v1/catalog. */
+  static JsonObject json(TenantCatalog tenant, Principal principal) {
+    JsonArray tps = new JsonArray();
+    tenant.touchpoints().stream().filter(tp -> principal.mayAccess(tp.code())).forEach(tp -> tps.add(tp.toJson()));
+    JsonArray reasons = new JsonArray();
+    tenant.reasons().forEach(r -> reasons.add(r.toJson()));
+    JsonObject body = new JsonObject().put("tenant", tenant.id()).put("name", tenant.name())
+        .put("timeZone", tenant.zone().getId()).put("touchpoints", tps).put("reasons", reasons);
+    tenant.settings().forEach(e -> body.put(e.getKey(), e.getValue()));
+    return body;
+  }
+
+  /**
+   * The body with what it leaves out taken from the current catalog: id, name and time zone, and
+   * the order of a touchpoint or reason (a new one without order goes after the existing ones).
+   */
+  private static JsonObject withCurrent(JsonObject body, TenantCatalog current) {
+    JsonObject t = body.copy();
+    t.put("id", current.id());
+    if (!t.containsKey("name")) t.put("name", current.name());
+    if (!t.containsKey("timeZone")) t.put("timeZone", current.zone().getId());
+    if (t.getValue("touchpoints") instanceof JsonArray tps) {
+      int next = current.touchpoints().stream().mapToInt(Touchpoint::order).max().orElse(0) + 1;
+      for (Object o : tps) {
+        if (o instanceof JsonObject tp && !tp.containsKey("order")) {
+          Touchpoint existing = tp.getValue("code") instanceof String c ? current.touchpoint(c) : null;
+          tp.put("order", existing != null ? existing.order() : next++);
+        }
+      }
+    }
+    if (t.getValue("reasons") instanceof JsonArray rs) {
+      int next = current.reasons().stream().mapToInt(Reason::order).max().orElse(0) + 1;
+      for (Object o : rs) {
+        if (o instanceof JsonObject r && !r.containsKey("order")) {
+          Reason existing = r.getValue("code") instanceof String c ? current.reason(c) : null;
+          r.put("order", existing != null ? existing.order() : next++);
+        }
+      }
+    }
+    return t;
+  }
+
+  private static Map<String, String> parents(TenantCatalog current) {
+    Map<String, String> out = new HashMap<>();
+    for (Reason r : current.reasons()) out.put(r.code(), r.parent());
+    return out;
+  }
+
+  /** The limit the tenant will have: the one given, else the current one, else SEGMENT_LIMIT. */
+  private int segmentLimit(TenantCatalog given, TenantCatalog current) {
+    Integer limit = given.settings().getInteger("segmentLimit");
+    if (limit == null) limit = current.settings().getInteger("segmentLimit");
+    return limit == null || limit < 1 ? ctx.config().segmentLimit() : limit;
+  }
+
+  private static String pointer(String field) {
+    return field.replace("~", "~0").replace("/", "~1");
+  }
+}
