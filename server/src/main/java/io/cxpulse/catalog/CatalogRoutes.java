@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code PUT /api/v1/catalog} (role admin, not scoped to touchpoints, the token's tenant only):
+ * {@code GET /api/v1/catalog} (any role: the tenant, its touchpoints within the token's scope, reasons and settings),
+ * and {@code PUT /api/v1/catalog} (role admin, not scoped to touchpoints, the token's tenant only):
  * one tenant object of the catalog file format, {@code id} optional and equal to the token's
  * tenant. Adds and updates touchpoints, reasons, segment keys and settings like a catalog file at
  * start, never deletes: a touchpoint or reason left out stays, a setting given replaces that
@@ -43,6 +44,10 @@ public final class CatalogRoutes {
   public static void mount(Router router, ServerContext ctx, Vertx vertx) {
     CatalogRoutes routes = new CatalogRoutes(ctx);
     // A route of its own for the checks before the body (Vert.x wants the body handler first on a route).
+    router.get("/api/v1/catalog").handler(rc -> {
+      Principal principal = Requests.principal(rc);
+      Requests.json(rc, 200, json(Requests.tenant(ctx, principal), principal).encode());
+    });
     router.put("/api/v1/catalog").handler(routes::admin);
     router.put("/api/v1/catalog").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(routes::put);
   }

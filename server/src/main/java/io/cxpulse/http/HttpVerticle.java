@@ -87,7 +87,6 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.get("/api/v1/scorecards").handler(rc -> query(rc, CounterQuery.Kind.SCORECARDS));
     router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
-    router.get("/api/v1/catalog").handler(this::catalog);
     io.cxpulse.catalog.CatalogRoutes.mount(router, ctx, vertx);
     io.cxpulse.analysis.AnalysisRoutes.mount(router, ctx, vertx);
     io.cxpulse.cases.CaseRoutes.mount(router, ctx, vertx);
@@ -273,19 +272,6 @@ public final class HttpVerticle extends VerticleBase {
             new CounterQuery(kind, tenant.id(), touchpoints, range.window(), range.from(), range.to()))
         .onSuccess(reply -> json(rc, 200, reply.body()))
         .onFailure(rc::fail);
-  }
-
-  private void catalog(RoutingContext rc) {
-    Principal principal = rc.get(PRINCIPAL);
-    TenantCatalog tenant = ctx.catalog().get().tenant(principal.tenant());
-    var tps = new io.vertx.core.json.JsonArray();
-    tenant.touchpoints().stream().filter(tp -> principal.mayAccess(tp.code())).forEach(tp -> tps.add(tp.toJson()));
-    var reasons = new io.vertx.core.json.JsonArray();
-    tenant.reasons().forEach(r -> reasons.add(r.toJson()));
-    JsonObject body = new JsonObject().put("tenant", tenant.id()).put("name", tenant.name())
-        .put("timeZone", tenant.zone().getId()).put("touchpoints", tps).put("reasons", reasons);
-    tenant.settings().forEach(e -> body.put(e.getKey(), e.getValue()));
-    json(rc, 200, body.encode());
   }
 
   private void failure(RoutingContext rc) {

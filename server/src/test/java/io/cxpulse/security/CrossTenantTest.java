@@ -68,7 +68,8 @@ class CrossTenantTest {
       new Row("GET", "/api/v1/value/target?window=30d&touchpoints=store", null, 400),
       new Row("GET", "/api/v1/value/target?window=30d&tenant=acme", null, 200),
       new Row("GET", "/api/v1/value/issues?window=30d&tenant=acme", null, 200),
-      new Row("GET", "/api/v1/value/earned-growth?step=month&tenant=acme", null, 200)
+      new Row("GET", "/api/v1/value/earned-growth?step=month&tenant=acme", null, 200),
+      new Row("PUT", "/api/v1/catalog", "{\"id\":\"acme\",\"touchpoints\":[{\"code\":\"store\",\"name\":\"Stolen\"}]}", 403)
   );
 
   @BeforeAll
