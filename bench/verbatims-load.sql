@@ -34,7 +34,7 @@ INSERT INTO feedback (tenant, event_id, touchpoint, occurred_at, received_at, np
 SELECT 'demo', 'vb-' || g,
        (ARRAY['website','online-chat','store-reception','billing','delivery-install','app','hotline','onsite-repair','returns'])[1 + g % 9],
        now() - (g::float8 / :rows) * interval '30 days', now(),
-       (g * 7919 % 11)::int2, ARRAY[]::text[], ARRAY[]::text[],
+       (g::bigint * 7919 % 11)::int2, ARRAY[]::text[], ARRAY[]::text[],
        CASE WHEN g % 2 = 0 THEN
          (SELECT string_agg(p.s, ' ') FROM generate_series(1, 1 + (g * 31 % 3)) k
             JOIN pool_en p ON p.i = 1 + (g * 13 + k * 7 + (g / 15)) % 15)
