@@ -32,7 +32,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  *   java bench/IngestBench.java --port 18080 --token "$TOKEN" [--connections 64] [--seconds 10]
  *       [--warmup 3] [--runs 5] [--modes noop,ingest] [--client nio|jdk] [--server-pid PID]
- *       [--pg-pid PID] [--pg-port PORT [--psql PATH]]
+ *       [--pg-pid PID] [--pg-port PORT [--psql PATH]] [--body full|plain|segment|consent]
+ *
+ * Bodies (--body, for ingest and noop): full (default) = segment {region, store} of the demo stores and
+ * contactConsent on a third of the detractors; plain = neither; segment, consent = one of the two. The modes
+ * plain, segment and consent post that body whatever --body says, to compare them in one run.
  *
  * Modes: noop, ingest, live (GET /health/live, no token: a check that the client is not the limit).
  * Only localhost is ever contacted. Every loop is bounded by a deadline and a count.
@@ -41,12 +45,16 @@ public final class IngestBench {
   static final String[] TOUCHPOINTS = {"website", "online-chat", "store-reception", "billing", "delivery-install",
       "app", "hotline", "onsite-repair", "returns"};
   static final String[] REASONS = {"speed", "first-fix", "attitude"};
+  /** The demo tenant's stores and their regions: both keys are counted segments (catalog `segments`). */
+  static final String[][] STORES = {{"sh-xuhui", "east"}, {"sh-pudong", "east"}, {"hz-xihu", "east"},
+      {"gz-tianhe", "south"}, {"sz-nanshan", "south"}, {"bj-chaoyang", "north"}, {"bj-haidian", "north"},
+      {"cd-jinjiang", "west"}};
   static final long CLK_TCK = 100; // USER_HZ on Linux; /proc/<pid>/stat times are in these ticks
   static final int MAX_RUNS = 100;
   static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(35); // server send timeout is 30 s
 
   record Options(int port, String token, int connections, int seconds, int warmup, int runs, List<String> modes,
-      String client, long serverPid, long pgPid, String touchpoints, int pgPort, String psql) {}
+      String client, long serverPid, long pgPid, String touchpoints, int pgPort, String psql, String body) {}
 
   /** What one measured window saw. Latencies in microseconds, of replies completed inside the window. */
   static final class Stats {
@@ -79,7 +87,7 @@ public final class IngestBench {
       double serverCpu, double pgCpu, double clientCpu, double rest, double idle, long inflightLeft, double txPerSec) {
     /** Acknowledged events per write transaction (the writer's mean batch size), from PostgreSQL's xid counter. */
     double eventsPerTx() {
-      return mode.equals("ingest") && txPerSec > 0 ? ackPerSec / txPerSec : Double.NaN;
+      return isIngest(mode) && txPerSec > 0 ? ackPerSec / txPerSec : Double.NaN;
     }
 
     /** Server plus PostgreSQL CPU milliseconds per acknowledged request. */
@@ -105,6 +113,9 @@ public final class IngestBench {
     String header = String.format(Locale.ROOT, "%-5s %-7s %9s %8s %8s %5s %5s %5s %5s %5s %7s %6s %6s  %s",
         "round", "mode", "ack/s", "p50 ms", "p99 ms", "srv", "pg", "cli", "rest", "idle", "cpu/ack", "tx/s", "ev/tx",
         "other replies");
+    System.out.println("bodies: ingest and noop " + o.body + " (full = segment region+store of the demo stores and"
+        + " contactConsent on ~1/3 of the detractors; plain = neither; segment, consent = one of them); modes plain,"
+        + " segment, consent: that body");
     System.out.println(header);
 
     String stamp = Long.toString(System.currentTimeMillis(), 36) + "-" + Integer.toString(
@@ -135,15 +146,20 @@ public final class IngestBench {
     final String stamp;
     final AtomicLong seq;
     final String[] touchpoints;
+    final boolean segment;
+    final boolean consent;
 
     Workload(String mode, Options o, String stamp, AtomicLong seq, String[] touchpoints) {
       this.mode = mode;
+      String body = mode.equals("ingest") || mode.equals("noop") ? o.body : mode;
+      this.segment = body.equals("full") || body.equals("segment");
+      this.consent = body.equals("full") || body.equals("consent");
       this.stamp = stamp;
       this.seq = seq;
       this.touchpoints = touchpoints;
       switch (mode) {
         case "noop" -> { path = "/api/v1/noop"; method = "POST"; needsBody = true; }
-        case "ingest" -> { path = "/api/v1/feedback"; method = "POST"; needsBody = true; }
+        case "ingest", "plain", "segment", "consent" -> { path = "/api/v1/feedback"; method = "POST"; needsBody = true; }
         case "live" -> { path = "/health/live"; method = "GET"; needsBody = false; }
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       }
@@ -161,7 +177,9 @@ public final class IngestBench {
       StringBuilder b = new StringBuilder(160);
       b.append("{\"eventId\":\"bench-").append(stamp).append('-').append(seq.incrementAndGet())
           .append("\",\"touchpoint\":\"").append(touchpoints[rnd.nextInt(touchpoints.length)])
-          .append("\",\"nps\":").append(rnd.nextInt(11));
+          .append("\",\"nps\":");
+      int nps = rnd.nextInt(11);
+      b.append(nps);
       if (rnd.nextInt(2) == 0) b.append(",\"csat\":").append(1 + rnd.nextInt(5));
       int reasons = rnd.nextInt(3); // 0, 1 or 2 distinct reasons
       if (reasons > 0) {
@@ -170,6 +188,14 @@ public final class IngestBench {
         if (reasons == 2) b.append(",\"").append(REASONS[(first + 1 + rnd.nextInt(REASONS.length - 1)) % REASONS.length]).append('"');
         b.append(']');
       }
+      // full = segment + consent. segment: the keys the demo tenant counts (one segment_counter upsert per
+      // batch); consent: a third of the detractors consent to contact (each opens a follow-up case in the
+      // same transaction).
+      if (segment) {
+        String[] store = STORES[rnd.nextInt(STORES.length)];
+        b.append(",\"segment\":{\"region\":\"").append(store[1]).append("\",\"store\":\"").append(store[0]).append("\"}");
+      }
+      if (consent && nps <= 6 && rnd.nextInt(3) == 0) b.append(",\"contactConsent\":true");
       return b.append('}').toString();
     }
 
@@ -185,7 +211,7 @@ public final class IngestBench {
     /** null when acknowledged, else the kind of reply to count separately. */
     String judge(int status, String body) {
       if (status != 200) return Integer.toString(status);
-      if (mode.equals("ingest")) {
+      if (isIngest(mode)) {
         String compact = body.replace(" ", "");
         return compact.contains("\"accepted\":1,") || compact.contains("\"accepted\":1}") ? null : "200 " + compact;
       }
@@ -562,24 +588,30 @@ public final class IngestBench {
         otherTotal += r.other.values().stream().mapToLong(Long::longValue).sum();
       }
     }
-    if (medianRate.containsKey("noop") && medianRate.containsKey("ingest")) {
+    for (String mode : o.modes) {
+      if (!isIngest(mode) || !medianRate.containsKey("noop")) continue;
       double[] perRound = new double[o.runs];
       for (int round = 1; round <= o.runs; round++) {
         final int rr = round;
         double noop = results.stream().filter(r -> r.round == rr && r.mode.equals("noop")).findFirst().orElseThrow().ackPerSec;
-        double ingest = results.stream().filter(r -> r.round == rr && r.mode.equals("ingest")).findFirst().orElseThrow().ackPerSec;
+        double ingest = results.stream().filter(r -> r.round == rr && r.mode.equals(mode)).findFirst().orElseThrow().ackPerSec;
         perRound[round - 1] = noop > 0 ? ingest / noop : Double.NaN;
       }
       StringBuilder pr = new StringBuilder();
       for (double v : perRound) pr.append(pr.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", v));
-      System.out.printf(Locale.ROOT, "ratio ingest/noop (median ingest / median noop): %.3f%n",
-          medianRate.get("ingest") / medianRate.get("noop"));
-      System.out.printf(Locale.ROOT, "ratio ingest/noop per round: %s; median %.3f%n", pr, median(perRound));
-      System.out.printf(Locale.ROOT, "CPU cost ratio noop/ingest (median cpu/ack noop / median cpu/ack ingest): %.3f%n",
-          medianCost.get("noop") / medianCost.get("ingest"));
+      System.out.printf(Locale.ROOT, "ratio %s/noop (median %s / median noop): %.3f%n", mode, mode,
+          medianRate.get(mode) / medianRate.get("noop"));
+      System.out.printf(Locale.ROOT, "ratio %s/noop per round: %s; median %.3f%n", mode, pr, median(perRound));
+      System.out.printf(Locale.ROOT, "CPU cost ratio noop/%s (median cpu/ack noop / median cpu/ack %s): %.3f%n", mode, mode,
+          medianCost.get("noop") / medianCost.get(mode));
     }
     System.out.printf(Locale.ROOT, "non-acknowledged replies in measured windows: %d (of which 503 shed load: %d)%n",
         otherTotal, shed);
+  }
+
+  /** Modes that POST feedback: ingest (body per --body), and plain, segment, consent (that body whatever --body says). */
+  static boolean isIngest(String mode) {
+    return List.of("ingest", "plain", "segment", "consent").contains(mode);
   }
 
   static double median(double[] xs) {
@@ -598,17 +630,19 @@ public final class IngestBench {
     }
     for (String k : m.keySet()) {
       if (!List.of("port", "token", "connections", "seconds", "warmup", "runs", "modes", "client", "server-pid",
-          "pg-pid", "touchpoints", "pg-port", "psql").contains(k)) usage("unknown option --" + k);
+          "pg-pid", "touchpoints", "pg-port", "psql", "body").contains(k)) usage("unknown option --" + k);
     }
     String token = m.getOrDefault("token", System.getenv("CXPULSE_TOKEN"));
     List<String> modes = List.of(m.getOrDefault("modes", "noop,ingest").split(","));
     if (token == null && !modes.equals(List.of("live"))) usage("--token (or CXPULSE_TOKEN) is required");
     String client = m.getOrDefault("client", "nio");
     if (!client.equals("nio") && !client.equals("jdk")) usage("--client nio|jdk");
+    String body = m.getOrDefault("body", "full");
+    if (!List.of("full", "plain", "segment", "consent").contains(body)) usage("--body full|plain|segment|consent");
     return new Options(intOpt(m, "port", 8080, 1, 65535), token, intOpt(m, "connections", 64, 1, 10_000),
         intOpt(m, "seconds", 10, 1, 3600), intOpt(m, "warmup", 3, 0, 600), intOpt(m, "runs", 5, 1, MAX_RUNS), modes,
         client, intOpt(m, "server-pid", 0, 0, Integer.MAX_VALUE), intOpt(m, "pg-pid", 0, 0, Integer.MAX_VALUE),
-        m.get("touchpoints"), intOpt(m, "pg-port", 0, 0, 65535), m.getOrDefault("psql", "psql"));
+        m.get("touchpoints"), intOpt(m, "pg-port", 0, 0, 65535), m.getOrDefault("psql", "psql"), body);
   }
 
   static int intOpt(Map<String, String> m, String name, int def, int min, int max) {
@@ -626,7 +660,7 @@ public final class IngestBench {
   static void usage(String why) {
     System.err.println("IngestBench: " + why + "\nusage: java bench/IngestBench.java --port P --token T [--connections 64]"
         + " [--seconds 10] [--warmup 3] [--runs 5] [--modes noop,ingest|live] [--client nio|jdk] [--server-pid PID]"
-        + " [--pg-pid PID] [--touchpoints a,b] [--pg-port PORT [--psql PATH]]");
+        + " [--pg-pid PID] [--touchpoints a,b] [--pg-port PORT [--psql PATH]] [--body full|plain|segment|consent]");
     System.exit(2);
   }
 }

@@ -4,7 +4,8 @@
 # alternated), then runs `cxpulse verify` against the still-running server, stops it and removes
 # its data. Every extra argument goes to IngestBench, e.g. `bench/ingest.sh --connections 256 --runs 1`.
 # Environment: BENCH_PORT (default: a free port in 20000-39999), CXPULSE_JAR (default
-# server/target/cxpulse.jar, built when missing), REBUILD=1 to build it anyway.
+# server/target/cxpulse.jar, built when missing), REBUILD=1 to build it anyway, KEEP=1 to keep the
+# temporary DATA_DIR (server.log, PostgreSQL's data and log) afterwards.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,7 +64,7 @@ stop_server() {
 }
 cleanup() {
   stop_server
-  rm -rf "$DATA"
+  if [[ "${KEEP:-0}" == 1 ]]; then log "KEEP=1: keeping $DATA (server.log, pg/)"; else rm -rf "$DATA"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
