@@ -139,7 +139,8 @@ public final class Server implements AutoCloseable {
       Server server = new Server(config, database, vertx, tokens, readiness, liveStats, deployments);
       if (demo && catalog.get().tenant("demo") != null) {
         deployments.add(0, await(vertx.deployVerticle(new DemoTrafficVerticle(tokens, config.httpPort(), config.demoRate(),
-            catalog.get().tenant("demo").zone(), clock))));
+            catalog.get().tenant("demo").zone(), clock,
+            () -> readPool.query("ANALYZE feedback, outcome, counter, segment_counter").execute()))));
       }
       return server;
     } catch (RuntimeException e) {

@@ -70,11 +70,15 @@ public final class ValueStore {
           AND o.amount IS NOT NULL) s ON true""";
 
   /** Revenue per customer and local day, with each customer's first outcome ever (to tell new customers). */
+  // Each customer's first outcome, computed once per customer (a correlated subquery per
+  // customer-day took twice as long: bench/RESULTS.md, earned growth).
   private static final String REVENUE = """
+      WITH firsts AS (
+        SELECT customer_id, min(occurred_at) AS first_at FROM outcome WHERE tenant = $1 GROUP BY customer_id)
       SELECT o.customer_id, (o.occurred_at AT TIME ZONE $4)::date AS day,
         coalesce(sum(o.amount) FILTER (WHERE o.type <> 'churn'), 0) AS revenue, bool_or(o.referred) AS referred,
-        (SELECT min(f.occurred_at) FROM outcome f WHERE f.tenant = $1 AND f.customer_id = o.customer_id) AS first_at
-      FROM outcome o
+        min(f.first_at) AS first_at
+      FROM outcome o JOIN firsts f ON f.customer_id = o.customer_id
       WHERE o.tenant = $1 AND o.occurred_at >= $2 AND o.occurred_at < $3
       GROUP BY o.customer_id, day""";
 
