@@ -139,13 +139,7 @@ public final class Main {
         }
         return 1;
       } finally {
-        CountDownLatch closed = new CountDownLatch(1);
-        vertx.close().onComplete(ar -> closed.countDown());
-        try {
-          closed.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        closeAndWait(vertx);
       }
     }
   }
@@ -217,13 +211,7 @@ public final class Main {
         }
         return 0;
       } finally {
-        CountDownLatch closed = new CountDownLatch(1);
-        vertx.close().onComplete(ar -> closed.countDown());
-        try {
-          closed.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        closeAndWait(vertx);
       }
     }
   }
@@ -232,15 +220,23 @@ public final class Main {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /** The CLI commands end when their Vert.x (and its pools) has closed. */
+  private static void closeAndWait(Vertx vertx) {
+    CountDownLatch closed = new CountDownLatch(1);
+    vertx.close().onComplete(ar -> closed.countDown());
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   static Duration ttl(String text) {
-    if (!text.matches("\\d+[smhd]")) throw new IllegalArgumentException("--ttl like 30d, 12h, 15m or 90s");
-    long n = Long.parseLong(text.substring(0, text.length() - 1));
-    return switch (text.charAt(text.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      return io.cxpulse.config.SecurityConfig.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--ttl like 30d, 12h, 15m or 90s");
+    }
   }
 
   private static Map<String, String> options(String[] args) {

@@ -12,10 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -42,9 +39,6 @@ public final class FeedbackParser {
   private static final Set<String> FIELDS = Set.of("eventId", "touchpoint", "occurredAt", "channel", "customerId",
       "nps", "csat", "csat3", "ces", "rater", "reasons", "subReasons", "values", "comment", "contactConsent",
       "segment");
-  private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
-  /** Far-past times are typos, and before year 1 PostgreSQL and java.time disagree on the calendar. */
-  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
 
   private final TenantCatalog tenant;
   private final Instant now;
@@ -104,20 +98,8 @@ public final class FeedbackParser {
     } else if (touchpoint != null && tenant.touchpoint(touchpoint) == null) {
       unknown.add(new ApiError.Detail(p + "/touchpoint", "unknown touchpoint code '" + touchpoint + "'"));
     }
-    Instant occurredAt = now;
     String occurred = string(o, "occurredAt", p, 64);
-    if (occurred != null) {
-      try {
-        occurredAt = OffsetDateTime.parse(occurred).toInstant();
-        if (occurredAt.isAfter(now.plus(FUTURE_TOLERANCE))) {
-          invalid.add(new ApiError.Detail(p + "/occurredAt", "more than 5 minutes in the future"));
-        } else if (occurredAt.isBefore(EARLIEST)) {
-          invalid.add(new ApiError.Detail(p + "/occurredAt", "before 2000-01-01T00:00:00Z"));
-        }
-      } catch (DateTimeParseException e) {
-        invalid.add(new ApiError.Detail(p + "/occurredAt", "must be an ISO-8601 time with an offset, e.g. 2026-11-25T09:30:00+08:00"));
-      }
-    }
+    Instant occurredAt = JsonBatch.occurredAt(occurred, p, now, invalid);
     String channel = string(o, "channel", p, 32);
     if (channel != null && !CHANNEL.matcher(channel).matches()) {
       invalid.add(new ApiError.Detail(p + "/channel", "must be a lower-case code such as app, web, sms, phone, kiosk, email"));

@@ -7,6 +7,10 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +22,9 @@ import java.util.List;
 public final class JsonBatch {
   /** Stands for an NDJSON line that is not JSON (already reported); never an item. */
   public static final Object BAD_LINE = new Object();
+  private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+  /** Far-past times are typos, and before year 1 PostgreSQL and java.time disagree on the calendar. */
+  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
 
   private JsonBatch() {}
 
@@ -89,6 +96,26 @@ public final class JsonBatch {
     if (!unknown.isEmpty()) {
       throw new ApiError(422, "unknown_code", unknown.size() + " " + unknownWhat + (unknown.size() == 1 ? "" : "s")
           + context + "; nothing was stored", unknown, null);
+    }
+  }
+
+  /**
+   * An item's {@code occurredAt} (API.md: ISO-8601 with an offset, not more than 5 minutes in the
+   * future), {@code now} when absent; a detail at {@code <path>/occurredAt} when it is not valid.
+   */
+  public static Instant occurredAt(String value, String path, Instant now, List<ApiError.Detail> invalid) {
+    if (value == null) return now;
+    try {
+      Instant at = OffsetDateTime.parse(value).toInstant();
+      if (at.isAfter(now.plus(FUTURE_TOLERANCE))) {
+        invalid.add(new ApiError.Detail(path + "/occurredAt", "more than 5 minutes in the future"));
+      } else if (at.isBefore(EARLIEST)) {
+        invalid.add(new ApiError.Detail(path + "/occurredAt", "before 2000-01-01T00:00:00Z"));
+      }
+      return at;
+    } catch (DateTimeParseException e) {
+      invalid.add(new ApiError.Detail(path + "/occurredAt", "must be an ISO-8601 time with an offset, e.g. 2026-11-25T09:30:00+08:00"));
+      return now;
     }
   }
 }

@@ -9,10 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,8 +24,6 @@ public final class OutcomeParser {
   public static final int MAX_ITEMS = 1000;
   private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Set<String> FIELDS = Set.of("eventId", "customerId", "type", "amount", "occurredAt", "referred");
-  private static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
-  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
   private static final BigDecimal MAX_AMOUNT = new BigDecimal("999999999999.99");
 
   private final Set<String> types;
@@ -97,20 +92,7 @@ public final class OutcomeParser {
         invalid.add(new ApiError.Detail(p + "/amount", "must be a number"));
       }
     }
-    Instant occurredAt = now;
-    String occurred = string(o, "occurredAt", p, false);
-    if (occurred != null) {
-      try {
-        occurredAt = OffsetDateTime.parse(occurred).toInstant();
-        if (occurredAt.isAfter(now.plus(FUTURE_TOLERANCE))) {
-          invalid.add(new ApiError.Detail(p + "/occurredAt", "more than 5 minutes in the future"));
-        } else if (occurredAt.isBefore(EARLIEST)) {
-          invalid.add(new ApiError.Detail(p + "/occurredAt", "before 2000-01-01T00:00:00Z"));
-        }
-      } catch (DateTimeParseException e) {
-        invalid.add(new ApiError.Detail(p + "/occurredAt", "must be an ISO-8601 time with an offset, e.g. 2026-11-25T09:30:00+08:00"));
-      }
-    }
+    Instant occurredAt = JsonBatch.occurredAt(string(o, "occurredAt", p, false), p, now, invalid);
     boolean referred = false;
     if (o.getValue("referred") != null) {
       if (o.getValue("referred") instanceof Boolean b) referred = b;
