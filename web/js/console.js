@@ -872,13 +872,16 @@ function valueView() {
             h('td', { class: 'num' }, i.affectedCustomers.toLocaleString('en-US')),
             h('td', { class: 'num' }, rate(i.raised)),
             h('td', { class: 'num' }, rate(i.notRaised)),
-            h('td', { class: 'num' }, `${fmt.mean(i.loss, 1)} [${fmt.mean(i.lossCi[0], 1)}, ${fmt.mean(i.lossCi[1], 1)}]`),
+            h('td', { class: 'num', title: i.crude ? t('crudeLoss', { d: fmt.mean(i.crude.difference, 1),
+              lo: fmt.mean(i.crude.ci[0], 1), hi: fmt.mean(i.crude.ci[1], 1) }) : null },
+            `${fmt.mean(i.loss, 1)} [${fmt.mean(i.lossCi[0], 1)}, ${fmt.mean(i.lossCi[1], 1)}]`),
             h('td', { class: 'num' }, money(i.averageOrderValue)),
             h('td', { class: 'num risk-money' }, money(i.revenueAtRiskPerMonth))))))
           : h('p', { class: 'muted' }, t('noSignificantLoss')),
         (r.notSignificant || []).length ? h('p', { class: 'muted small', id: 'issues-ns' }, t('notSignificantItems', { list:
           r.notSignificant.map((i) => `${reasonLabel(i, prefs.lang)} (${fmt.mean(i.loss, 1)} [${fmt.mean(i.lossCi[0], 1)}, ${fmt.mean(i.lossCi[1], 1)}])`).join(', ') })) : null,
-        h('p', { class: 'muted small' }, t('riskFormula')));
+        h('p', { class: 'muted small' }, t('riskFormula')),
+        r.adjustedFor === 'npsCategory' ? h('p', { class: 'muted small', id: 'issues-adjusted' }, t('riskAdjusted')) : null);
     } catch (e) { fill(risk, h('p', { class: 'error' }, errorText(e))); }
   };
   const loadGrowth = async () => {
