@@ -868,7 +868,8 @@ function valueView() {
             .map((x, i) => h('th', { class: i === 1 ? null : 'num' }, x)))),
           h('tbody', null, r.items.map((i) => h('tr', { dataset: { reason: i.code } },
             h('td', { class: 'num' }, String(i.rank)),
-            h('td', null, reasonLabel(i, prefs.lang)),
+            // A level-2 item is part of its parent's figure: say so, so nobody adds the two up.
+            h('td', null, reasonLabel(i, prefs.lang), i.parent ? h('span', { class: 'muted small' }, ' ' + t('partOf', { parent: reasonName(i.parent) })) : null),
             h('td', { class: 'num' }, i.affectedCustomers.toLocaleString('en-US')),
             h('td', { class: 'num' }, rate(i.raised)),
             h('td', { class: 'num' }, rate(i.notRaised)),
