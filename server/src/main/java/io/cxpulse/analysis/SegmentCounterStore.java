@@ -20,10 +20,11 @@ import java.util.Set;
 public final class SegmentCounterStore {
   private static final String ADD = """
       INSERT INTO segment_counter (tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx, count)
-      SELECT t, sk, sv, tp, g::"char", b, m, k, i, c
+      SELECT u.t, u.sk, u.sv, u.tp, u.g::"char", u.b, u.m, u.k, u.i, u.c
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], $8::text[],
                   $9::int2[], $10::int8[]) AS u(t, sk, sv, tp, g, b, m, k, i, c)
-      WHERE (SELECT te.settings -> 'segments' FROM tenant te WHERE te.id = u.t) ? u.sk
+      -- One join with the batch's tenants, not a lookup of the tenant row per unnested row.
+      JOIN tenant te ON te.id = u.t AND (te.settings -> 'segments') ? u.sk
       ON CONFLICT (tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx)
       DO UPDATE SET count = segment_counter.count + EXCLUDED.count""";
 
