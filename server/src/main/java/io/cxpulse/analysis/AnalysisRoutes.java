@@ -72,9 +72,8 @@ public final class AnalysisRoutes {
 
   public static void mount(Router router, ServerContext ctx, Vertx vertx) {
     AnalysisRoutes routes = new AnalysisRoutes(ctx, vertx);
-    // Reached when HttpVerticle's own scorecards/reasons handler passes on (see takes()).
-    router.get("/api/v1/scorecards").handler(rc -> routes.reply(rc, routes.scorecards(rc, CounterQuery.Kind.SCORECARDS)));
-    router.get("/api/v1/reasons").handler(rc -> routes.reply(rc, routes.scorecards(rc, CounterQuery.Kind.REASONS)));
+    router.get("/api/v1/scorecards").handler(rc -> routes.cards(rc, CounterQuery.Kind.SCORECARDS));
+    router.get("/api/v1/reasons").handler(rc -> routes.cards(rc, CounterQuery.Kind.REASONS));
     router.get("/api/v1/trends").handler(rc -> routes.reply(rc, routes.trends(rc)));
     router.get("/api/v1/leaderboard").handler(rc -> routes.reply(rc, routes.leaderboard(rc)));
     router.get("/api/v1/best").handler(rc -> routes.reply(rc, routes.best(rc)));
@@ -82,8 +81,28 @@ public final class AnalysisRoutes {
     router.get("/api/v1/values").handler(rc -> routes.reply(rc, routes.values(rc)));
   }
 
-  /** Whether a scorecards or reasons request needs this class: a segment filter or a comparison. */
-  public static boolean takes(RoutingContext rc) {
+  /**
+   * Scorecards and reasons: from the in-memory counters over the event bus (the live numbers, no
+   * database read), unless a segment filter or a comparison needs the bucket tables.
+   */
+  private void cards(RoutingContext rc, CounterQuery.Kind kind) {
+    if (needsBuckets(rc)) {
+      reply(rc, scorecards(rc, kind));
+      return;
+    }
+    Principal principal = Requests.reader(rc);
+    TenantCatalog tenant = Requests.tenant(ctx, principal);
+    List<ApiError.Detail> errors = new ArrayList<>();
+    Requests.Range range = Requests.range(rc, ctx.clock().instant(), errors);
+    List<String> codes = Requests.touchpoints(rc, tenant, principal, errors);
+    check(errors);
+    vertx.eventBus().<String>request(io.cxpulse.counters.CountersVerticle.QUERY,
+            new CounterQuery(kind, tenant.id(), codes, range.window(), range.from(), range.to()))
+        .onSuccess(reply -> Requests.json(rc, 200, reply.body()))
+        .onFailure(rc::fail);
+  }
+
+  private static boolean needsBuckets(RoutingContext rc) {
     if (rc.queryParams().contains("compare")) return true;
     for (String name : rc.queryParams().names()) if (name.startsWith("segment.")) return true;
     return false;

@@ -5,8 +5,6 @@ import io.cxpulse.auth.ClientAddress;
 import io.cxpulse.auth.RateLimits;
 import io.cxpulse.auth.Principal;
 import io.cxpulse.catalog.TenantCatalog;
-import io.cxpulse.counters.CounterQuery;
-import io.cxpulse.counters.CountersVerticle;
 import io.cxpulse.counters.Windows;
 import io.cxpulse.ingest.FeedbackParser;
 import io.cxpulse.ingest.FeedbackWriterVerticle;
@@ -85,8 +83,6 @@ public final class HttpVerticle extends VerticleBase {
           .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
           .handler(rc -> json(rc, 200, "{\"accepted\":0,\"duplicates\":0}"));
     }
-    router.get("/api/v1/scorecards").handler(rc -> query(rc, CounterQuery.Kind.SCORECARDS));
-    router.get("/api/v1/reasons").handler(rc -> query(rc, CounterQuery.Kind.REASONS));
     io.cxpulse.catalog.CatalogRoutes.mount(router, ctx, vertx);
     io.cxpulse.analysis.AnalysisRoutes.mount(router, ctx, vertx);
     io.cxpulse.cases.CaseRoutes.mount(router, ctx, vertx);
@@ -251,26 +247,6 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(reply -> json(rc, 200, new JsonObject()
             .put("accepted", reply.body().accepted())
             .put("duplicates", reply.body().duplicates()).encode()))
-        .onFailure(rc::fail);
-  }
-
-  private void query(RoutingContext rc, CounterQuery.Kind kind) {
-    if (io.cxpulse.analysis.AnalysisRoutes.takes(rc)) {
-      rc.next();
-      return;
-    }
-    Principal principal = Requests.reader(rc);
-    TenantCatalog tenant = Requests.tenant(ctx, principal);
-    List<ApiError.Detail> errors = new ArrayList<>();
-    Requests.Range range = Requests.range(rc, ctx.clock().instant(), errors);
-    List<String> touchpoints = Requests.touchpoints(rc, tenant, principal, errors);
-    if (!errors.isEmpty()) {
-      rc.fail(ApiError.badRequest("invalid query parameters", errors));
-      return;
-    }
-    vertx.eventBus().<String>request(CountersVerticle.QUERY,
-            new CounterQuery(kind, tenant.id(), touchpoints, range.window(), range.from(), range.to()))
-        .onSuccess(reply -> json(rc, 200, reply.body()))
         .onFailure(rc::fail);
   }
 
