@@ -43,8 +43,23 @@ public final class LiveViews {
     View view = views.computeIfAbsent(key, k -> new View());
     view.subscribers++;
     WindowPlan plan = windows.named(key.window(), tenant.zone(), now);
-    if (view.payload == null || view.dirty || !plan.equals(view.plan)) compute(key, view, tenant, counters, plan);
+    if (view.payload == null) {
+      compute(key, view, tenant, counters, plan);
+    } else if (touched(key, view, plan)) {
+      // The numbers moved since the last tick: the newcomer gets them now, and the view keeps
+      // what it last sent, so the next tick still sends the change to everyone else.
+      return new ViewFrame(key, encode(key, tenant, counters, plan), view.version);
+    }
     return new ViewFrame(key, view.payload, view.version);
+  }
+
+  /** Whether the view's last payload may be behind: marked dirty, window moved, or a touchpoint changed. */
+  private boolean touched(ViewKey key, View view, WindowPlan plan) {
+    boolean touched = view.dirty || !plan.equals(view.plan);
+    for (int i = 0; !touched && i < key.touchpoints().size(); i++) {
+      touched = changed.contains(key.tenant() + '\u0000' + key.touchpoints().get(i));
+    }
+    return touched;
   }
 
   public void unsubscribe(ViewKey key) {
@@ -78,11 +93,7 @@ public final class LiveViews {
       TenantCatalog tenant = catalog.apply(key.tenant());
       if (tenant == null) continue;
       WindowPlan plan = windows.named(key.window(), tenant.zone(), now);
-      boolean touched = view.dirty || !plan.equals(view.plan);
-      for (int i = 0; !touched && i < key.touchpoints().size(); i++) {
-        touched = changed.contains(key.tenant() + '\u0000' + key.touchpoints().get(i));
-      }
-      if (touched) {
+      if (touched(key, view, plan)) {
         Buffer before = view.payload;
         compute(key, view, tenant, counters, plan);
         if (!view.payload.equals(before)) out.add(new ViewFrame(key, view.payload, view.version));
@@ -92,14 +103,18 @@ public final class LiveViews {
     return out;
   }
 
-  private void compute(ViewKey key, View view, TenantCatalog tenant, Counters counters, WindowPlan plan) {
+  private Buffer encode(ViewKey key, TenantCatalog tenant, Counters counters, WindowPlan plan) {
     List<Touchpoint> tps = new ArrayList<>();
     for (String code : key.touchpoints()) {
       Touchpoint tp = tenant.touchpoint(code);
       if (tp != null) tps.add(tp);
     }
     String json = scorecards.scorecards(tenant, plan, tps, counters).encode();
-    Buffer payload = Buffer.buffer(json.length() + 1).appendString(json).appendString("}");
+    return Buffer.buffer(json.length() + 1).appendString(json).appendString("}");
+  }
+
+  private void compute(ViewKey key, View view, TenantCatalog tenant, Counters counters, WindowPlan plan) {
+    Buffer payload = encode(key, tenant, counters, plan);
     if (!payload.equals(view.payload)) {
       view.payload = payload;
       view.version++;
