@@ -296,9 +296,10 @@ public final class LiveEndpoint {
 
   private void closed(LiveConnection conn) {
     connections.remove(conn);
-    settings.stats().closed(conn.principal == null ? null : conn.principal.tenant());
     vertx.cancelTimer(conn.authTimer);
     for (String id : new ArrayList<>(conn.subscriptions.keySet())) unsubscribe(conn, id, false);
+    // Counted last: a scrape that sees the connection gone also sees its subscriptions gone.
+    settings.stats().closed(conn.principal == null ? null : conn.principal.tenant());
   }
 
   private void frames(TickFrames tick) {

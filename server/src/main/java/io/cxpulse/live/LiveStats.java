@@ -26,8 +26,8 @@ public final class LiveStats {
   void opened() { connections.increment(); }
   /** @param tenant the tenant of an authenticated connection, or null */
   void closed(String tenant) {
-    connections.decrement();
     if (tenant != null) clients.computeIfAbsent(tenant, t -> new LongAdder()).decrement();
+    connections.decrement();
   }
   void authenticated(String tenant) { clients.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
   void subscribed(String tenant) { subscriptions.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
