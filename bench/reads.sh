@@ -10,90 +10,32 @@
 #      plan_cache_mode custom, generic and auto-after-6-executions, for every q of the spec.
 # `verify` is not run: part 2 writes rows behind the counters' back.
 # Usage: bench/reads.sh [analysis|verbatims|all]   (default all)
-# Environment: CXPULSE_JAR (default server/target/cxpulse.jar, built when missing), REBUILD=1,
-# BENCH_PORT, VERBATIM_ROWS (300000), REQUESTS (30 per endpoint and round), ROUNDS (3), WARMUP (5),
-# PSQL (default: psql on PATH or the newest /usr/lib/postgresql/*/bin/psql), KEEP=1 keeps DATA_DIR.
+# Environment (bench/lib.sh): CXPULSE_JAR, REBUILD=1, BENCH_PORT, KEEP=1 keeps DATA_DIR, SERVER_JAVA_OPTS;
+# VERBATIM_ROWS (300000), REQUESTS (30 per endpoint and round), ROUNDS (3), WARMUP (5),
+# PSQL (default: psql on PATH or the newest /usr/lib/postgresql/*/bin/psql).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PART="${1:-all}"
 [[ "$PART" =~ ^(analysis|verbatims|all)$ ]] || { echo "usage: bench/reads.sh [analysis|verbatims|all]" >&2; exit 2; }
-JAR="server/target/cxpulse.jar"
 ROWS="${VERBATIM_ROWS:-300000}"
 REQUESTS="${REQUESTS:-30}"
 ROUNDS="${ROUNDS:-3}"
 WARMUP="${WARMUP:-5}"
 
-log() { printf '[reads.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+BENCH_NAME=reads.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
-if [[ -n "${CXPULSE_JAR:-}" ]]; then
-  JAR="$CXPULSE_JAR"
-  [[ -f "$JAR" ]] || { log "CXPULSE_JAR=$JAR does not exist"; exit 1; }
-elif [[ ! -f "$JAR" || "${REBUILD:-0}" == 1 ]]; then
-  log "building $JAR"
-  ./mvnw -q -Dmaven.test.skip=true package
-fi
-log "jar: $JAR ($(date -r "$JAR" '+%Y-%m-%d %H:%M:%S'))"
+bench_jar
 PSQL="${PSQL:-$(command -v psql || ls -1 /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -1 || true)}"
 if [[ "$PART" != analysis && ! -x "$PSQL" ]]; then log "part verbatims needs psql (PSQL=…)"; exit 1; fi
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PORT="${BENCH_PORT:-}"
-if [[ -z "$PORT" ]]; then
-  for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 20000))
-    if port_free "$candidate"; then PORT=$candidate; break; fi
-  done
-fi
-[[ -n "$PORT" ]] || { log "no free port found"; exit 1; }
-
-DATA="$(mktemp -d "${TMPDIR:-/tmp}/cxpulse-reads.XXXXXX")"
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    log "stopping the server (pid $SERVER_PID) with SIGTERM"
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 600); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
-  fi
-  SERVER_PID=""
-  if [[ -f "$DATA/pg/postmaster.pid" ]]; then
-    pg_pid="$(head -1 "$DATA/pg/postmaster.pid" 2>/dev/null || true)"
-    if [[ "$pg_pid" =~ ^[0-9]+$ ]] && kill -0 "$pg_pid" 2>/dev/null && grep -q postgres "/proc/$pg_pid/cmdline" 2>/dev/null; then
-      log "embedded PostgreSQL (pid $pg_pid) outlived the server; fast shutdown (SIGINT)"
-      kill -INT "$pg_pid" 2>/dev/null || true
-      for _ in $(seq 1 300); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-  fi
-}
-cleanup() {
-  stop_server
-  if [[ "${KEEP:-0}" == 1 ]]; then log "KEEP=1: keeping $DATA"; else rm -rf "$DATA"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log "starting the server on port $PORT with DATA_DIR $DATA"
-env -u DATABASE_URL -u PGHOST -u PGPORT -u PGDATABASE -u PGUSER -u PGPASSWORD \
-  DATA_DIR="$DATA" HTTP_PORT="$PORT" BENCH_ENDPOINTS=true DEMO_RATE=0 \
-  java -jar "$JAR" serve --demo >"$DATA/server.log" 2>&1 &
-SERVER_PID=$!
-ready=0
-for _ in $(seq 1 240); do
-  kill -0 "$SERVER_PID" 2>/dev/null || { log "the server exited during start:"; tail -40 "$DATA/server.log" >&2; exit 1; }
-  if [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" || true)" == 200 ]]; then
-    ready=1; break
-  fi
-  sleep 0.5
-done
-[[ $ready == 1 ]] || { log "not ready after 120 s"; tail -40 "$DATA/server.log" >&2; exit 1; }
-for _ in $(seq 1 240); do grep -q "demo backfill" "$DATA/server.log" && break; sleep 0.5; done
-grep "demo backfill" "$DATA/server.log" >&2 || log "no backfill line after 120 s; going on"
-sleep 3
+start_demo_server cxpulse-reads
 
 # manager: sees every field (customerId of verbatims), like the console.
-TOKEN="$(DATA_DIR="$DATA" java -jar "$JAR" token --tenant demo --role manager 2>/dev/null | tail -1)"
+TOKEN="$(demo_token manager)"
 [[ -n "$TOKEN" ]] || { log "could not get a manager token"; exit 1; }
 PG_PORT="$(sed -n 4p "$DATA/pg/postmaster.pid")"
 psql_db() { PGPASSWORD=postgres "$PSQL" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }

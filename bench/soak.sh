@@ -17,30 +17,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SOAK_SECONDS="${SOAK_SECONDS:-1800}"; RATE="${RATE:-50}"; CLIENTS="${CLIENTS:-50}"
 WARMUP="${WARMUP:-60}"; SETTLE="${SETTLE:-60}"
-JAR="server/target/cxpulse.jar"
 
-log() { printf '[soak.sh %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+BENCH_NAME=soak.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/cxpulse-soak.XXXXXX")"
 chmod 755 "$TMP"
 SERVER_PID=""; SOAK_PID=""; PG_STARTED=0
 
-# --- jar ---------------------------------------------------------------------------------------
-if [[ -n "${CXPULSE_JAR:-}" ]]; then
-  JAR="$CXPULSE_JAR"
-  [[ -f "$JAR" ]] || { log "CXPULSE_JAR=$JAR does not exist"; exit 1; }
-elif [[ ! -f "$JAR" || "${REBUILD:-0}" == 1 ]]; then
-  log "building $JAR"
-  if ! ./mvnw -q -Dmaven.test.skip=true package; then
-    log "the working tree does not build; building a clean export of HEAD under $TMP/src"
-    mkdir -p "$TMP/src"
-    git -C "$ROOT" archive HEAD | tar -x -C "$TMP/src"
-    (cd "$TMP/src" && ./mvnw -q -Dmaven.test.skip=true package)
-    JAR="$TMP/src/server/target/cxpulse.jar"
-  fi
-fi
-JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
-log "jar: $JAR ($(date -r "$JAR" '+%Y-%m-%d %H:%M:%S'))"
+bench_jar
 
 # --- PostgreSQL binaries -------------------------------------------------------------------------
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
@@ -52,14 +38,6 @@ if [[ "$(id -u)" == 0 ]]; then
   AS_PG=(runuser -u postgres --)
 fi
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  for _ in $(seq 1 50); do
-    c=$((20000 + RANDOM % 20000))
-    if port_free "$c"; then echo "$c"; return 0; fi
-  done
-  return 1
-}
 PORT="${BENCH_PORT:-$(free_port)}"
 PG_PORT="$(free_port)"
 while [[ "$PG_PORT" == "$PORT" ]]; do PG_PORT="$(free_port)"; done
@@ -70,18 +48,6 @@ OUT="$TMP/out"; mkdir -p "$OUT"
 EVENTS="$OUT/events"; : >"$EVENTS"
 psql_q() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d cxpulse -XAtq -v ON_ERROR_STOP=1 "$@"; }
 
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 600); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "server still running 60 s after SIGTERM; SIGKILL"
-      kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-}
 cleanup() {
   set +e
   if [[ -n "$SOAK_PID" ]] && kill -0 "$SOAK_PID" 2>/dev/null; then kill -TERM "$SOAK_PID"; wait "$SOAK_PID" 2>/dev/null; fi
@@ -113,21 +79,12 @@ start_server() {
     DATA_DIR="$DATA" HTTP_PORT="$PORT" DEMO_RATE=0 DATABASE_URL="$DATABASE_URL" \
     java ${SERVER_JAVA_OPTS:-} -jar "$JAR" serve --demo >>"$TMP/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 240); do
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "the server exited during start:"; tail -40 "$TMP/server.log"; return 1; }
-    if [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" || true)" == 200 ]]; then
-      return 0
-    fi
-    sleep 0.25
-  done
-  log "not ready after 60 s"; tail -40 "$TMP/server.log"; return 1
+  wait_ready "$TMP/server.log" 60
 }
 log "starting the server on port $PORT (DATA_DIR $DATA, DATABASE_URL $DATABASE_URL)"
 start_server
-log "ready (pid $SERVER_PID); waiting for the demo backfill"
-for _ in $(seq 1 240); do grep -q "demo backfill" "$TMP/server.log" && break; sleep 0.5; done
-grep "demo backfill" "$TMP/server.log" || log "no backfill line after 120 s; going on"
-sleep 3
+log "ready (pid $SERVER_PID)"
+wait_backfill "$TMP/server.log"
 VIEWER_TOKEN="$(DATA_DIR="$DATA" java -jar "$JAR" token --tenant demo --role viewer --ttl 1d 2>/dev/null | tail -1)"
 INGEST_TOKEN="$(DATA_DIR="$DATA" java -jar "$JAR" token --tenant demo --role ingest --ttl 1d 2>/dev/null | tail -1)"
 [[ -n "$VIEWER_TOKEN" && -n "$INGEST_TOKEN" ]] || { log "could not get the tokens"; exit 1; }
