@@ -329,8 +329,9 @@ public final class LiveEndpoint {
       settings.stats().deferred();
       return;
     }
-    conn.write(type, sub, payload);
+    // Counted before the write: a client that has the message can never scrape a count without it.
     settings.stats().sent(payload.length());
+    conn.write(type, sub, payload);
   }
 
   private void drained(LiveConnection conn) {
@@ -357,8 +358,8 @@ public final class LiveEndpoint {
         if (conn.ws.writeQueueFull()) {
           settings.stats().alertDropped();
         } else {
-          conn.ws.writeTextMessage(encoded.get(i));
           settings.stats().sent(encoded.get(i).length());
+          conn.ws.writeTextMessage(encoded.get(i));
         }
       }
     }
