@@ -298,7 +298,8 @@ public final class LiveEndpoint {
     connections.remove(conn);
     vertx.cancelTimer(conn.authTimer);
     for (String id : new ArrayList<>(conn.subscriptions.keySet())) unsubscribe(conn, id, false);
-    // Counted last: a scrape that sees the connection gone also sees its subscriptions gone.
+    // Counted last, so a reader of connections-then-subscriptions never sees the connection gone and its
+    // subscriptions still counted. A scrape reads gauges one by one, though: it is never a snapshot of all.
     settings.stats().closed(conn.principal == null ? null : conn.principal.tenant());
   }
 

@@ -184,7 +184,11 @@ class MetricsTest {
         assertThat(s.value("cxpulse_live_dropped_clients_total")).isZero();
         assertThat(s.value("cxpulse_live_dropped_alerts_total")).isZero();
       }
-      Scrape s = scrapeUntil(server, 5, x -> x.value("cxpulse_live_connections") == 0);
+      // A scrape reads the gauges one after the other (clients before connections, by name), so a close
+      // between two reads can show connections at 0 and the client still counted: wait for all three.
+      Scrape s = scrapeUntil(server, 5, x -> x.value("cxpulse_live_connections") == 0
+          && x.value("cxpulse_live_clients", "tenant", "acme") == 0
+          && x.value("cxpulse_live_subscriptions", "tenant", "acme") == 0);
       assertThat(s.value("cxpulse_live_connections")).isZero();
       assertThat(s.value("cxpulse_live_clients", "tenant", "acme")).isZero();
       assertThat(s.value("cxpulse_live_subscriptions", "tenant", "acme")).isZero();
