@@ -298,7 +298,8 @@ public final class LiveEndpoint {
     connections.remove(conn);
     vertx.cancelTimer(conn.authTimer);
     for (String id : new ArrayList<>(conn.subscriptions.keySet())) unsubscribe(conn, id, false);
-    // Counted last: a scrape that sees the connection gone also sees its subscriptions gone.
+    // Counted last, so a reader of connections-then-subscriptions never sees the connection gone and its
+    // subscriptions still counted. A scrape reads gauges one by one, though: it is never a snapshot of all.
     settings.stats().closed(conn.principal == null ? null : conn.principal.tenant());
   }
 
@@ -329,8 +330,9 @@ public final class LiveEndpoint {
       settings.stats().deferred();
       return;
     }
-    conn.write(type, sub, payload);
+    // Counted before the write: a client that has the message can never scrape a count without it.
     settings.stats().sent(payload.length());
+    conn.write(type, sub, payload);
   }
 
   private void drained(LiveConnection conn) {
@@ -357,8 +359,8 @@ public final class LiveEndpoint {
         if (conn.ws.writeQueueFull()) {
           settings.stats().alertDropped();
         } else {
-          conn.ws.writeTextMessage(encoded.get(i));
           settings.stats().sent(encoded.get(i).length());
+          conn.ws.writeTextMessage(encoded.get(i));
         }
       }
     }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("Closed loop: follow-up cases of consenting detractors")
 class CaseTest {
-  private static final MutableClock CLOCK = new MutableClock();
+  /** Frozen: response and resolution times are exactly what the test advanced, and "today" cannot roll. */
+  private static final MutableClock CLOCK = MutableClock.frozenAt(java.time.Instant.now());
   private static TestServer server;
   private static Vertx vertx;
   private static int eventNo;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -309,12 +310,19 @@ class CatalogAdminTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     AtomicBoolean failed = new AtomicBoolean();
     List<Future<?>> posters = new ArrayList<>();
+    // The posters hold back their second quarter until the first change starts and their last quarter
+    // until the last change starts: the changes overlap the posting however fast or slow the machine is
+    // (timed sleeps alone let a fast, idle machine finish posting before the last change).
+    CountDownLatch firstChange = new CountDownLatch(1);
+    CountDownLatch lastChange = new CountDownLatch(1);
     try {
       for (int t = 0; t < 4; t++) {
         TestServer node = t % 2 == 0 ? a : b;
         List<JsonObject> items = perThread.get(t);
         posters.add(pool.submit(() -> {
           for (int from = 0; from < items.size() && !failed.get(); from += 10) {
+            if (from == items.size() / 4) assertThat(firstChange.await(2, TimeUnit.MINUTES)).isTrue();
+            if (from == items.size() * 3 / 4) assertThat(lastChange.await(2, TimeUnit.MINUTES)).isTrue();
             JsonArray batch = new JsonArray(new ArrayList<>(items.subList(from, Math.min(items.size(), from + 10))));
             HttpResponse<String> r = node.postJson("/api/v1/feedback", ingest, batch.encode());
             if (r.statusCode() != 200) {
@@ -329,15 +337,17 @@ class CatalogAdminTest {
       Thread.sleep(300);
       for (int round = 0; round < 4; round++) {
         TestServer node = round % 2 == 0 ? a : b;
+        firstChange.countDown();
         ok(put(node, admin, segments("region", "store", "agent")));
         Thread.sleep(150);
         ok(put(node, admin, segments("region", "store")));
         Thread.sleep(100);
       }
+      for (Future<?> f : posters) if (f.isDone()) f.get(); // a poster that failed says why
+      assertThat(posters).as("the last change happens while responses are still being posted").noneMatch(Future::isDone);
+      lastChange.countDown();
       ok(put(b, admin, segments("region", "agent", "store")));
-      boolean stillPosting = posters.stream().anyMatch(f -> !f.isDone());
       for (Future<?> f : posters) f.get(5, TimeUnit.MINUTES);
-      assertThat(stillPosting).as("the last change happened while responses were still being posted").isTrue();
     } finally {
       pool.shutdownNow();
     }

@@ -35,9 +35,12 @@ class DatabaseFaultTest {
     pg.close();
   }
 
-  private RetryingLoad load(String prefix) {
-    return new RetryingLoad(() -> server.server().port(), server.ingestToken("acme"), 8, 120, prefix,
-        Duration.ofSeconds(150)).start();
+  /** 8 × 120 responses; each thread waits after 40 until {@link RetryingLoad#release()}, so the fault meets the rest. */
+  private RetryingLoad load(String prefix) throws InterruptedException {
+    RetryingLoad load = new RetryingLoad(() -> server.server().port(), server.ingestToken("acme"), 8, 120, prefix,
+        Duration.ofSeconds(150)).holdingAfter(40).start();
+    load.awaitHeld();
+    return load;
   }
 
   private int ready() {
@@ -59,8 +62,8 @@ class DatabaseFaultTest {
       screen.subscribe("wall", "today");
       screen.next(10, type("snapshot"));
       RetryingLoad load = load("stop");
-      Thread.sleep(1500);
       pg.stop();
+      load.release(); // 80 more per thread, all meeting a stopped database first
       JsonObject stale = screen.next(15, m -> "status".equals(m.getString("type")) && m.getBoolean("stale"));
       assertThat(stale.getString("reason")).isNotBlank();
       assertThat(ready()).isEqualTo(503);
@@ -79,8 +82,8 @@ class DatabaseFaultTest {
   @DisplayName("a paused database (SIGSTOP): requests time out as 503 instead of hanging; all is consistent after SIGCONT")
   void databasePauses() throws Exception {
     RetryingLoad load = load("pause");
-    Thread.sleep(1500);
     pg.pause();
+    load.release();
     Thread.sleep(6000);
     pg.resume();
     load.await();
@@ -93,8 +96,8 @@ class DatabaseFaultTest {
   @DisplayName("killed connections (pg_terminate_backend), twice: the pool and the listener reconnect, counters reload")
   void connectionsKilled() throws Exception {
     RetryingLoad load = load("term");
-    Thread.sleep(1000);
     assertThat(pg.terminateBackends()).isPositive();
+    load.release();
     Thread.sleep(1500);
     pg.terminateBackends();
     load.await();

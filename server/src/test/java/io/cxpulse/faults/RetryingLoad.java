@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -28,6 +30,10 @@ final class RetryingLoad {
   final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
+  /** With {@link #holdingAfter}: every thread waits after that many responses until {@link #release()}. */
+  private volatile int holdAfter = -1;
+  private final CountDownLatch released = new CountDownLatch(1);
+  private CountDownLatch held;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
@@ -42,6 +48,14 @@ final class RetryingLoad {
       this.threads.add(new Thread(() -> {
         Random random = new Random(thread);
         for (int i = 0; i < perThread && !stop.get(); i++) {
+          if (i == holdAfter) {
+            held.countDown();
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
           String id = prefix + "-" + thread + "-" + i;
           JsonObject item = new JsonObject().put("eventId", id).put("touchpoint", touchpoints[random.nextInt(3)])
               .put("nps", random.nextInt(11)).put("csat", 1 + random.nextInt(5));
@@ -85,6 +99,25 @@ final class RetryingLoad {
     }
   }
 
+  /**
+   * Each thread stops after {@code responses} acknowledged responses until {@link #release()}: a
+   * fault injected in between is certain to meet the rest of the load, however fast the machine.
+   */
+  RetryingLoad holdingAfter(int responses) {
+    holdAfter = responses;
+    held = new CountDownLatch(threads.size());
+    return this;
+  }
+
+  /** Waits until every thread has reached the hold. */
+  void awaitHeld() throws InterruptedException {
+    if (!held.await(120, TimeUnit.SECONDS)) throw new AssertionError("the load did not reach its hold within 120 s");
+  }
+
+  void release() {
+    released.countDown();
+  }
+
   RetryingLoad start() {
     threads.forEach(Thread::start);
     return this;
@@ -92,6 +125,7 @@ final class RetryingLoad {
 
   /** Waits for every thread to finish its responses (or the deadline). */
   void await() throws InterruptedException {
+    release();
     for (Thread t : threads) t.join(180_000);
     stop.set(true);
   }

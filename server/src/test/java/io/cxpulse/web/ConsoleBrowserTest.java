@@ -3,6 +3,7 @@ package io.cxpulse.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxpulse.testing.LocalDay;
 import io.cxpulse.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,8 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   static void start() {
+    // The seed is "today" in the trend and the 7d window (acme: Asia/Shanghai): no local midnight while the class runs.
+    LocalDay.awaitRoomBeforeMidnight(java.time.ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(15));
     server = TestServer.start(Map.of("LIVE_TICK_MS", "200"));
     manager = server.token("acme", "manager");
     ingest = server.ingestToken("acme");
