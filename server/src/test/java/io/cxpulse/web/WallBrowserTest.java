@@ -90,24 +90,33 @@ class WallBrowserTest {
     }
   }
 
+  /**
+   * "Within two ticks" is asserted on a server of its own with a one-second tick: the tile may wait up
+   * to one tick for the update, so the bound leaves at least a second for delivery and rendering. With
+   * the class's 200 ms tick the margin would be under 100 ms, less than one scheduling stall of a
+   * loaded 2-core machine running Chromium, the server, PostgreSQL and a build.
+   */
   @Test
-  void postedResponseChangesTheTile() {
-    try (Browser b = Browser.open(1920, 1080)) {
-      b.driver.get(wallUrl(server.server().port(), "pages=grid&window=today"));
+  void postedResponseChangesTheTileWithinTwoTicks() {
+    int tickMs = 1000;
+    try (TestServer own = TestServer.start(Map.of("LIVE_TICK_MS", String.valueOf(tickMs)));
+         Browser b = Browser.open(1920, 1080)) {
+      String ownViewer = own.viewerToken("acme");
+      String ownIngest = own.ingestToken("acme");
+      b.driver.get("http://localhost:" + own.server().port() + "/wall?pages=grid&window=today#token=" + ownViewer);
       awaitLive(b);
       for (int round = 0; round < 3; round++) {
-        JsonObject before = Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "hotline").getJsonObject("nps");
+        JsonObject before = Pages.touchpoint(Pages.scorecards(own, ownViewer, "window=today"), "hotline").getJsonObject("nps");
         b.await(Duration.ofSeconds(5), "tile settled", d -> Pages.n(before.getLong("n")).equals(tile(b, "hotline", ".nps-n")));
-        Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", round % 2 == 0 ? 10 : 1));
+        Pages.post(own, ownIngest, new JsonObject().put("touchpoint", "hotline").put("nps", round % 2 == 0 ? 10 : 1));
         long acked = System.currentTimeMillis();
         String expected = Pages.n(before.getLong("n") + 1);
-        b.await(Duration.ofSeconds(5), "tile shows the new n", d -> expected.equals(tile(b, "hotline", ".nps-n")));
+        b.await(Duration.ofSeconds(10), "tile shows the new n", d -> expected.equals(tile(b, "hotline", ".nps-n")));
         long changedAt = Long.parseLong((String) b.js("return document.querySelector(\".tile[data-tp='hotline']\").dataset.changedAt"));
-        // A measurement, not an assertion: on a loaded 2-core CI machine (Chromium, server, PostgreSQL and
-        // another build) a 400 ms bound fails on scheduling alone; the 5 s wait above is the bound.
-        System.out.printf("tile changed %d ms after the POST was acknowledged (tick %d ms)%n", changedAt - acked, TICK_MS);
+        assertThat(changedAt - acked).as("ms from the 200 to the changed tile (tick %d ms)", tickMs)
+            .isLessThanOrEqualTo(2L * tickMs);
         assertThat(b.js("return document.querySelector(\".tile[data-tp='hotline']\").classList.contains('changed')")).isEqualTo(true);
-        JsonObject after = Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "hotline").getJsonObject("nps");
+        JsonObject after = Pages.touchpoint(Pages.scorecards(own, ownViewer, "window=today"), "hotline").getJsonObject("nps");
         assertThat(tile(b, "hotline", ".nps-score")).isEqualTo(Pages.score(after.getDouble("score")));
         assertThat(tile(b, "hotline", ".nps-moe")).isEqualTo(Pages.moe(after.getDouble("moe")));
       }
