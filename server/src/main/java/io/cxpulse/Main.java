@@ -124,7 +124,7 @@ public final class Main {
     try (Database database = Database.open(config.database(), config.dataDir(), true)) {
       Vertx vertx = Vertx.vertx();
       try {
-        Pool pool = database.pool(vertx, "verify", 1, 4);
+        Pool pool = database.toolPool(vertx, "verify");
         CounterStore store = new CounterStore(pool, config.minuteRetention(), config.quarterRetention());
         List<CounterStore.Difference> differences = Server.await(store.verify(Instant.now()));
         if (differences.isEmpty()) {
@@ -158,7 +158,7 @@ public final class Main {
     try (Database database = Database.open(config.database(), config.dataDir(), true)) {
       Vertx vertx = Vertx.vertx();
       try {
-        Pool pool = database.pool(vertx, "device", 1, 4);
+        Pool pool = database.toolPool(vertx, "device");
         DeviceTokenStore store = new DeviceTokenStore(pool);
         switch (action) {
           case "issue" -> {

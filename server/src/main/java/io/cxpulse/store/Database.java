@@ -88,11 +88,26 @@ public final class Database implements AutoCloseable {
     return embedded != null;
   }
 
-  /** A bounded pool: PoolOptions' default wait queue is unbounded, which turns overload into memory growth. */
+  /**
+   * A bounded pool for the server: PoolOptions' default wait queue is unbounded, which turns
+   * overload into memory growth, and a request waits at most 5 s for a connection.
+   */
   public Pool pool(Vertx vertx, String name, int size, int waitQueue) {
+    return pool(vertx, name, size, waitQueue, 5);
+  }
+
+  /**
+   * One connection for a command-line tool ({@code verify}, {@code device}): nothing is shed, so
+   * it waits up to 60 s to connect, as a database busy with a running server may need.
+   */
+  public Pool toolPool(Vertx vertx, String name) {
+    return pool(vertx, name, 1, 4, 60);
+  }
+
+  private Pool pool(Vertx vertx, String name, int size, int waitQueue, int connectionTimeoutSeconds) {
     return PgBuilder.pool()
         .with(new PoolOptions().setName(name).setMaxSize(size).setMaxWaitQueueSize(waitQueue)
-            .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+            .setConnectionTimeout(connectionTimeoutSeconds).setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .connectingTo(connectOptions())
         .using(vertx)
         .build();
