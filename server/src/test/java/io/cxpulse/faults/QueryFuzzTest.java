@@ -145,6 +145,10 @@ class QueryFuzzTest {
         case 6 -> new JsonArray().add(1).add("x").encode();
         default -> new JsonObject().put(odd(r), odd(r)).encode();
       };
+      // A request line over Netty's 4096 bytes gets its JSON 414 and Vert.x closes the connection at
+      // once; a client still sending a large body then gets a reset instead of the 414 (the JDK
+      // client did for 1 in 15 such PATCHes with 20 KB bodies). Such PATCHes go without a body.
+      if (path.length() > 4000) body = "";
       HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + token)
           .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(body));
       if (r.nextInt(4) == 0) b.header("If-Match", odd(r).replaceAll("[^\\x20-\\x7E]", "?"));
