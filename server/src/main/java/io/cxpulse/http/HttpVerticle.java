@@ -66,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     live = new LiveEndpoint(vertx, verifier, ctx.catalog(), ctx.config().allowedOrigins(),
         LiveSettings.of(ctx.config(), ctx.liveStats()), ctx.security());
     router.get("/api/v1/live").handler(rc -> live.handle(rc.request()));
+    router.route("/api/*").handler(Requests::rawUtf8Query);
     router.route("/api/*").handler(ApiGuards.cors(ctx.config().allowedOrigins()));
     router.route("/api/*").handler(this::authenticate);
     for (String path : List.of("/api/v1/feedback", "/api/v1/outcomes")) {

@@ -3,7 +3,10 @@ package io.cxpulse.http;
 import io.cxpulse.auth.Principal;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.Windows;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -27,6 +30,29 @@ public final class Requests {
   /** A named window ({@code window} set) or a custom range ({@code from}/{@code to} set). */
   public record Range(String window, Instant from, Instant to) {
     public boolean custom() { return from != null; }
+  }
+
+  /**
+   * Query strings with raw (not percent-encoded) UTF-8, as curl sends {@code ?q=排队} typed in a
+   * shell: Netty hands each byte over as one character, so {@code rc.queryParams()} would hold
+   * mojibake and a search would silently find nothing. Such bytes are percent-encoded here and the
+   * parameters decoded again as UTF-8, before any handler reads them (Vert.x Web caches them).
+   */
+  public static void rawUtf8Query(RoutingContext rc) {
+    String uri = rc.request().uri();
+    int q = uri.indexOf('?');
+    if (q >= 0 && uri.chars().skip(q).anyMatch(c -> c > 0x7F) && uri.chars().allMatch(c -> c <= 0xFF)) {
+      StringBuilder fixed = new StringBuilder(uri.length() * 3);
+      for (int i = 0; i < uri.length(); i++) {
+        char c = uri.charAt(i);
+        if (i > q && c > 0x7F) fixed.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+        else fixed.append(c);
+      }
+      MultiMap params = rc.queryParams();
+      params.clear();
+      new QueryStringDecoder(fixed.toString(), StandardCharsets.UTF_8).parameters().forEach(params::add);
+    }
+    rc.next();
   }
 
   public static Principal principal(RoutingContext rc) {

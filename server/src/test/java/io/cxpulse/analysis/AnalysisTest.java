@@ -508,6 +508,21 @@ class AnalysisTest {
     throw new AssertionError("paging did not end");
   }
 
+  /** A GET whose request line carries raw UTF-8 (what java.net.http would percent-encode), over a plain socket. */
+  private JsonObject rawUtf8Get(String pathAndQuery, String token) {
+    try (java.net.Socket socket = new java.net.Socket("localhost", server.server().port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 200");
+      assertThat(response.toLowerCase(java.util.Locale.ROOT)).contains("content-length:"); // not chunked
+      return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static List<String> latestIds(Predicate<JsonObject> p) {
     return DATA.stream().filter(i -> i.containsKey("comment")).filter(p)
         .sorted(Comparator.comparing(AnalysisTest::at).thenComparing(i -> i.getString("eventId")).reversed())
@@ -524,6 +539,14 @@ class AnalysisTest {
       List<String> expected = latestIds(in(from, to).and(i -> i.getString("comment").toLowerCase().contains(q.toLowerCase())));
       assertThat(expected).as(q).isNotEmpty();
       assertThat(items.stream().map(i -> i.getString("eventId")).toList()).as(q).containsExactlyElementsOf(expected);
+    }
+    // curl sends ?q=排队 typed in a shell as raw UTF-8, not percent-encoded: the same answer.
+    for (String q : List.of("排队", "太贵")) {
+      List<String> expected = latestIds(in(from, to).and(i -> i.getString("comment").contains(q)));
+      assertThat(expected).as(q).isNotEmpty().hasSizeLessThan(200);
+      JsonObject raw = rawUtf8Get("/api/v1/verbatims?" + window + "&limit=200&q=" + q, viewer);
+      assertThat(raw.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("eventId")).toList())
+          .as("raw %s", q).containsExactlyElementsOf(expected);
     }
     // "_" and "%" are literal: nothing has an underscore.
     assertThat(allPages(window + "&q=" + enc("_"), viewer)).isEmpty();
