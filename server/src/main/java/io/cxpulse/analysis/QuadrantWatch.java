@@ -4,6 +4,7 @@ import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
+import io.cxpulse.counters.ChangedTouchpoints;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
 import io.cxpulse.counters.LiveAlert;
@@ -46,7 +47,7 @@ public final class QuadrantWatch {
   private final int minN;
   private final int minItemN;
   private final Map<String, Set<String>> fixFirst = new HashMap<>();
-  private final Set<String> changed = new HashSet<>();
+  private final ChangedTouchpoints changed = new ChangedTouchpoints();
   private long lastMinute = Long.MIN_VALUE;
 
   public QuadrantWatch(Windows windows, Duration window, int minN, int minItemN) {
@@ -57,12 +58,7 @@ public final class QuadrantWatch {
   }
 
   public void markChanged(Map<CounterKey, Long> deltas) {
-    String last = null;
-    for (CounterKey k : deltas.keySet()) {
-      String id = k.tenant() + '\u0000' + k.touchpoint();
-      if (!id.equals(last)) changed.add(id);
-      last = id;
-    }
+    changed.add(deltas);
   }
 
   /** Takes the current state of every touchpoint without alerting. */
@@ -84,7 +80,7 @@ public final class QuadrantWatch {
     if (!all && changed.isEmpty()) return out;
     for (TenantCatalog tenant : catalog.tenants().values()) {
       for (Touchpoint tp : tenant.touchpoints()) {
-        if (all || changed.contains(tenant.id() + '\u0000' + tp.code())) evaluate(tenant, tp, counters, now, out);
+        if (all || changed.contains(tenant.id(), tp.code())) evaluate(tenant, tp, counters, now, out);
       }
     }
     changed.clear();

@@ -338,7 +338,7 @@ public final class KeyRing {
         + "\n-----END " + type + "-----\n";
   }
 
-  private static byte[] der(String pem) {
+  static byte[] der(String pem) {
     String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
     return Base64.getDecoder().decode(body);
   }

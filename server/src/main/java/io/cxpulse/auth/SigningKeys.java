@@ -37,8 +37,8 @@ public record SigningKeys(String privatePem, String publicPem, String keyId) {
       String privatePem = Files.readString(privateFile, StandardCharsets.US_ASCII);
       String publicPem = Files.readString(publicFile, StandardCharsets.US_ASCII);
       KeyFactory ec = KeyFactory.getInstance("EC");
-      ec.generatePrivate(new PKCS8EncodedKeySpec(der(privatePem)));
-      byte[] publicDer = der(publicPem);
+      ec.generatePrivate(new PKCS8EncodedKeySpec(KeyRing.der(privatePem)));
+      byte[] publicDer = KeyRing.der(publicPem);
       ec.generatePublic(new X509EncodedKeySpec(publicDer));
       return new SigningKeys(privatePem, publicPem, keyId(publicDer));
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
@@ -52,25 +52,14 @@ public record SigningKeys(String privatePem, String publicPem, String keyId) {
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = generator.generateKeyPair();
     Path tmp = dir.resolve("jwt-es256-private.pem.tmp");
-    Files.writeString(tmp, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+    Files.writeString(tmp, KeyRing.pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
     try {
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException ignored) {
       // not a POSIX file system
     }
-    Files.writeString(publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
+    Files.writeString(publicFile, KeyRing.pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
     Files.move(tmp, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
-
-  private static byte[] der(String pem) {
-    String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
-    return Base64.getDecoder().decode(body);
   }
 
   private static String keyId(byte[] publicDer) throws GeneralSecurityException {

@@ -6,10 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -29,7 +27,7 @@ public final class LiveViews {
   }
 
   private final Map<ViewKey, View> views = new HashMap<>();
-  private final Set<String> changed = new HashSet<>();
+  private final ChangedTouchpoints changed = new ChangedTouchpoints();
   private final Windows windows;
   private final Scorecards scorecards;
 
@@ -57,7 +55,7 @@ public final class LiveViews {
   private boolean touched(ViewKey key, View view, WindowPlan plan) {
     boolean touched = view.dirty || !plan.equals(view.plan);
     for (int i = 0; !touched && i < key.touchpoints().size(); i++) {
-      touched = changed.contains(key.tenant() + '\u0000' + key.touchpoints().get(i));
+      touched = changed.contains(key.tenant(), key.touchpoints().get(i));
     }
     return touched;
   }
@@ -68,16 +66,11 @@ public final class LiveViews {
   }
 
   public void markChanged(Map<CounterKey, Long> deltas) {
-    String last = null;
-    for (CounterKey k : deltas.keySet()) {
-      String id = k.tenant() + '\u0000' + k.touchpoint();
-      if (!id.equals(last)) changed.add(id);
-      last = id;
-    }
+    changed.add(deltas);
   }
 
   public void markTouchpointChanged(String tenant, String touchpoint) {
-    changed.add(tenant + '\u0000' + touchpoint);
+    changed.add(tenant, touchpoint);
   }
 
   public void markAllChanged() {
