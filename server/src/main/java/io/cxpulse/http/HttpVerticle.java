@@ -275,7 +275,11 @@ public final class HttpVerticle extends VerticleBase {
         case 413 -> new ApiError(413, "payload_too_large", "the body exceeds " + ctx.config().bodyLimitBytes() + " bytes");
         case 404 -> new ApiError(404, "not_found", "no such resource");
         case 405 -> new ApiError(405, "method_not_allowed", "method not allowed");
-        case 400 -> new ApiError(400, "invalid", "bad request");
+        // Vert.x Web's own words, e.g. "Error while decoding query params" for "?q=%zz" (never user input).
+        case 400 -> err instanceof io.vertx.ext.web.handler.HttpException he && he.getPayload() != null
+            && he.getPayload().contains("query")
+            ? new ApiError(400, "invalid", "the query string cannot be decoded: send UTF-8, percent-encoded (%XX)")
+            : new ApiError(400, "invalid", "bad request");
         default -> new ApiError(status >= 400 ? status : 500, "error", "request failed");
       };
     } else {

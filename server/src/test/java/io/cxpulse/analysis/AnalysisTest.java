@@ -508,16 +508,19 @@ class AnalysisTest {
     throw new AssertionError("paging did not end");
   }
 
-  /** A GET whose request line carries raw UTF-8 (what java.net.http would percent-encode), over a plain socket. */
-  private JsonObject rawUtf8Get(String pathAndQuery, String token) {
+  /**
+   * A GET sent as written over a plain socket (java.net.http would percent-encode raw UTF-8 and
+   * refuse a broken escape): the status and the JSON body.
+   */
+  private Map.Entry<Integer, JsonObject> rawGet(String pathAndQuery, String token) {
     try (java.net.Socket socket = new java.net.Socket("localhost", server.server().port())) {
       socket.setSoTimeout(30_000);
       socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(response).startsWith("HTTP/1.1 200");
       assertThat(response.toLowerCase(java.util.Locale.ROOT)).contains("content-length:"); // not chunked
-      return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
+      int status = Integer.parseInt(response.substring(9, 12));
+      return Map.entry(status, new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4)));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -544,9 +547,16 @@ class AnalysisTest {
     for (String q : List.of("排队", "太贵")) {
       List<String> expected = latestIds(in(from, to).and(i -> i.getString("comment").contains(q)));
       assertThat(expected).as(q).isNotEmpty().hasSizeLessThan(200);
-      JsonObject raw = rawUtf8Get("/api/v1/verbatims?" + window + "&limit=200&q=" + q, viewer);
-      assertThat(raw.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("eventId")).toList())
+      Map.Entry<Integer, JsonObject> raw = rawGet("/api/v1/verbatims?" + window + "&limit=200&q=" + q, viewer);
+      assertThat(raw.getKey()).isEqualTo(200);
+      assertThat(raw.getValue().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("eventId")).toList())
           .as("raw %s", q).containsExactlyElementsOf(expected);
+    }
+    // A broken escape is a 400 that says what is wrong, with or without raw UTF-8 around it.
+    for (String q : List.of("%zz", "排%zz")) {
+      Map.Entry<Integer, JsonObject> bad = rawGet("/api/v1/verbatims?" + window + "&q=" + q, viewer);
+      assertThat(bad.getKey()).as(q).isEqualTo(400);
+      assertThat(bad.getValue().getString("message")).as(q).contains("query string cannot be decoded");
     }
     // "_" and "%" are literal: nothing has an underscore.
     assertThat(allPages(window + "&q=" + enc("_"), viewer)).isEmpty();
