@@ -16,9 +16,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +40,12 @@ public final class LiveMetrics {
   private final BusinessMetrics business;
   private final Timer tick;
   private final Counter frames;
-  private final List<NpsGauge> npsGauges = new ArrayList<>();
+  private final List<NpsGauge> npsGauges = new CopyOnWriteArrayList<>();
+  private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+  private final Set<String> targeted = ConcurrentHashMap.newKeySet();
+  /** The catalog the gauges were last registered for (a PUT /catalog replaces it). */
+  private volatile Catalog registeredFor;
+  private CatalogRef catalogRef;
 
   /** The last computed NPS of one touchpoint; written by the counters verticle, read by the scrape. */
   private static final class NpsGauge {
@@ -69,32 +76,45 @@ public final class LiveMetrics {
 
   /**
    * Gauges of the catalog's touchpoints (those with their own label, see {@link BusinessMetrics})
-   * and targets. Call after {@link BusinessMetrics#register(Catalog)}.
+   * and targets. Call after {@link BusinessMetrics#register(Catalog)}. Touchpoints added later
+   * with {@code PUT /api/v1/catalog} get theirs at the next NPS refresh ({@link #refreshNps}).
    */
   public void register(CatalogRef catalog) {
-    for (TenantCatalog tenant : new TreeMap<>(catalog.get().tenants()).values()) {
+    catalogRef = catalog;
+    registerNew(catalog.get());
+  }
+
+  /** Series and gauges for the catalog's touchpoints that have none yet; idempotent. */
+  private synchronized void registerNew(Catalog catalog) {
+    if (catalog == registeredFor) return;
+    business.register(catalog);
+    for (TenantCatalog tenant : new TreeMap<>(catalog.tenants()).values()) {
       for (Touchpoint tp : tenant.touchpoints()) {
         if (!business.hasOwnLabel(tenant.id(), tp.code())) continue;
-        NpsGauge g = new NpsGauge(tenant.id(), tp.code());
-        npsGauges.add(g);
-        Gauge.builder("cxpulse.live.nps", g, x -> x.score)
-            .description("NPS of the rolling window, as the scorecards compute it from every node's responses;"
-                + " NaN while it has no NPS response")
-            .tag("tenant", g.tenant).tag("touchpoint", g.touchpoint).tag("window", NPS_WINDOW)
-            .strongReference(true).register(registry);
-        Gauge.builder("cxpulse.live.nps.responses", g, x -> x.n)
-            .description("Responses with an NPS score in the rolling window (the n of cxpulse_live_nps)")
-            .tag("tenant", g.tenant).tag("touchpoint", g.touchpoint).tag("window", NPS_WINDOW)
-            .strongReference(true).register(registry);
-        if (tp.targets().get("nps") != null) {
+        String id = tenant.id() + '\u0000' + tp.code();
+        if (gauged.add(id)) {
+          NpsGauge g = new NpsGauge(tenant.id(), tp.code());
+          npsGauges.add(g);
+          Gauge.builder("cxpulse.live.nps", g, x -> x.score)
+              .description("NPS of the rolling window, as the scorecards compute it from every node's responses;"
+                  + " NaN while it has no NPS response")
+              .tag("tenant", g.tenant).tag("touchpoint", g.touchpoint).tag("window", NPS_WINDOW)
+              .strongReference(true).register(registry);
+          Gauge.builder("cxpulse.live.nps.responses", g, x -> x.n)
+              .description("Responses with an NPS score in the rolling window (the n of cxpulse_live_nps)")
+              .tag("tenant", g.tenant).tag("touchpoint", g.touchpoint).tag("window", NPS_WINDOW)
+              .strongReference(true).register(registry);
+        }
+        if (tp.targets().get("nps") != null && targeted.add(id)) {
           String tenantId = tenant.id();
           String code = tp.code();
-          Gauge.builder("cxpulse.nps.target", catalog, c -> target(c, tenantId, code))
+          Gauge.builder("cxpulse.nps.target", catalogRef, c -> target(c, tenantId, code))
               .description("The touchpoint's NPS target from the catalog")
               .tag("tenant", tenantId).tag("touchpoint", code).strongReference(true).register(registry);
         }
       }
     }
+    registeredFor = catalog;
   }
 
   private static double target(CatalogRef catalog, String tenant, String code) {
@@ -143,6 +163,7 @@ public final class LiveMetrics {
 
   /** Recomputes the live NPS gauges. Runs on the counters verticle, the only reader of its counters. */
   public void refreshNps(Catalog catalog, Counters counters, Windows windows, Instant now) {
+    if (catalog != registeredFor && catalogRef != null) registerNew(catalog);
     for (NpsGauge g : npsGauges) {
       TenantCatalog tenant = catalog.tenant(g.tenant);
       if (tenant == null) continue;

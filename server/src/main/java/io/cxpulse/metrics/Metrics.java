@@ -114,8 +114,7 @@ public final class Metrics {
 
   /** Creates the catalog's series (at zero) and the gauges that read shared state at scrape time. */
   public void register(CatalogRef catalog, Readiness readiness) {
-    business.register(catalog.get());
-    live.register(catalog);
+    live.register(catalog); // the business series too; both follow later catalog changes
     Gauge.builder("cxpulse.counters.ready", readiness,
             r -> r.countersLoaded() && r.listening() && !r.shuttingDown() ? 1 : 0)
         .description("1 when the in-memory counters are loaded and other nodes' increments are being heard")

@@ -198,6 +198,30 @@ class MetricsTest {
   }
 
   @Test
+  @DisplayName("a touchpoint added with PUT /catalog gets its live NPS, target and response series without a restart")
+  void touchpointAddedLater() {
+    try (TestServer server = TestServer.start()) {
+      String[] kiosk = {"tenant", "acme", "touchpoint", "kiosk", "window", "1h"};
+      assertThat(scrape(server).find("cxpulse_live_nps_responses", kiosk)).isEmpty();
+      HttpResponse<String> put = server.send(HttpRequest.newBuilder(server.uri("/api/v1/catalog"))
+          .header("Authorization", "Bearer " + server.token("acme", "admin")).header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"touchpoints\":[{\"code\":\"kiosk\",\"name\":\"Kiosk\",\"targets\":{\"nps\":45}}]}"))
+          .build());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      String ingest = server.ingestToken("acme");
+      assertThat(post(server, ingest, item("k-1", "kiosk").put("nps", 10), item("k-2", "kiosk").put("nps", 3),
+          item("k-3", "kiosk").put("nps", 9)).statusCode()).isEqualTo(200);
+      // The gauges are refreshed every few seconds by the counters verticle: (2 − 1) / 3 = 33.3.
+      Scrape s = scrapeUntil(server, 20, x -> !x.find("cxpulse_live_nps_responses", kiosk).isEmpty()
+          && x.value("cxpulse_live_nps_responses", kiosk) == 3 && Math.abs(x.value("cxpulse_live_nps", kiosk) - 100.0 / 3) < 1e-9);
+      assertThat(s.value("cxpulse_live_nps_responses", kiosk)).isEqualTo(3);
+      assertThat(s.value("cxpulse_live_nps", kiosk)).isCloseTo(100.0 / 3, within(1e-9));
+      assertThat(s.value("cxpulse_nps_target", "tenant", "acme", "touchpoint", "kiosk")).isEqualTo(45);
+      assertThat(s.value("cxpulse_responses_total", "tenant", "acme", "touchpoint", "kiosk")).isEqualTo(3);
+    }
+  }
+
+  @Test
   @DisplayName("each node counts what it committed, while every node's live NPS gauge equals the 1h scorecard")
   void severalNodes() {
     try (TestServer a = TestServer.start(); TestServer b = a.another()) {
