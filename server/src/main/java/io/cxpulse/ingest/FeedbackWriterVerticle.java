@@ -183,11 +183,17 @@ public final class FeedbackWriterVerticle extends VerticleBase {
       }
       CounterDeltaBatch deltaBatch = new CounterDeltaBatch(nodeId, inserted.xid(), d.asMap(), alerts);
       applied[0] = deltaBatch;
-      Future<Void> counted = d.isEmpty() ? Future.succeededFuture() : FeedbackStore.addCounters(conn, d.asMap())
-          .compose(v -> SegmentCounterStore.add(conn, segmentDeltas(batch, inserted.fresh(), now).asMap()))
-          .compose(v -> FeedbackStore.notify(conn, DeltaNotifications.CHANNEL, DeltaNotifications.encode(deltaBatch)));
+      // The statements below do not depend on each other's results: they are sent at once and
+      // pipelined on the connection (one round trip instead of four); any failure rolls all back.
+      List<Future<Void>> statements = new ArrayList<>();
+      if (!d.isEmpty()) {
+        statements.add(FeedbackStore.addCounters(conn, d.asMap()));
+        statements.add(SegmentCounterStore.add(conn, segmentDeltas(batch, inserted.fresh(), now).asMap()));
+        statements.add(FeedbackStore.notify(conn, DeltaNotifications.CHANNEL, DeltaNotifications.encode(deltaBatch)));
+      }
       // Consenting detractors open their follow-up case in the same transaction (one statement per batch).
-      return counted.compose(v -> CaseStore.openAndNotify(conn, caseTenants, caseEvents, now));
+      statements.add(CaseStore.openAndNotify(conn, caseTenants, caseEvents, now));
+      return Future.all(statements).mapEmpty();
     }));
     lastTransaction = committed;
     // Metrics count what committed, from the rows whose counter increments were computed above,
