@@ -45,7 +45,7 @@ public final class LiveMetrics {
   private final Set<String> targeted = ConcurrentHashMap.newKeySet();
   /** The catalog the gauges were last registered for (a PUT /catalog replaces it). */
   private volatile Catalog registeredFor;
-  private CatalogRef catalogRef;
+  private volatile CatalogRef catalogRef;
 
   /** The last computed NPS of one touchpoint; written by the counters verticle, read by the scrape. */
   private static final class NpsGauge {
@@ -76,8 +76,8 @@ public final class LiveMetrics {
 
   /**
    * Gauges of the catalog's touchpoints (those with their own label, see {@link BusinessMetrics})
-   * and targets. Call after {@link BusinessMetrics#register(Catalog)}. Touchpoints added later
-   * with {@code PUT /api/v1/catalog} get theirs at the next NPS refresh ({@link #refreshNps}).
+   * and targets, and the business series of {@link BusinessMetrics#register(Catalog)}. Touchpoints
+   * added later with {@code PUT /api/v1/catalog} get theirs at the next NPS refresh ({@link #refreshNps}).
    */
   public void register(CatalogRef catalog) {
     catalogRef = catalog;
