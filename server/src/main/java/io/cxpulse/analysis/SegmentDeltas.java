@@ -6,14 +6,13 @@ import io.cxpulse.ingest.Feedback;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The segment_counter increments of a batch, pre-aggregated per key and sorted like
- * {@link CounterDeltas}: the same items, once per counted segment key the response carries.
- * Segment keys the tenant does not count are stored with the response but not counted here.
+ * {@link CounterDeltas}: the same items, once per segment key the response carries (the
+ * upsert keeps the keys the tenant counts).
  */
 public final class SegmentDeltas {
   private final TreeMap<SegmentKey, Long> deltas = new TreeMap<>();
@@ -25,11 +24,14 @@ public final class SegmentDeltas {
     this.quarterCutoff = now.minus(quarterRetention);
   }
 
-  public void add(String tenant, ZoneId zone, List<String> countedKeys, Feedback f) {
-    if (f.segment().isEmpty() || countedKeys.isEmpty()) return;
-    for (String segKey : countedKeys) {
-      String segValue = f.segment().get(segKey);
-      if (segValue == null) continue;
+  /**
+   * Every segment key the response carries: the statement keeps those the tenant counts in the
+   * database at that moment, not in this node's catalog, which may not have heard of a change yet.
+   */
+  public void add(String tenant, ZoneId zone, Feedback f) {
+    for (Map.Entry<String, String> segment : f.segment().entrySet()) {
+      String segKey = segment.getKey();
+      String segValue = segment.getValue();
       for (Grain grain : Grain.values()) {
         long bucket = grain.bucketOf(f.occurredAt(), zone);
         Instant start = grain.startOf(bucket, zone);

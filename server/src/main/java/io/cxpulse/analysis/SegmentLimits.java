@@ -68,7 +68,7 @@ public final class SegmentLimits {
   }
 
   /** The segment keys the tenant counts (its catalog's {@code segments}). */
-  public List<String> countedKeys(String tenant) {
+  private List<String> countedKeys(String tenant) {
     TenantCatalog t = catalog.get().tenant(tenant);
     return t == null ? List.of() : t.segmentKeys();
   }

@@ -1,10 +1,10 @@
 package io.cxpulse.cases;
 
+import io.cxpulse.store.FeedbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.List;
 public final class CaseNotifications {
   public static final String CHANNEL = "cxpulse_cases";
   static final int MAX_PAYLOAD_BYTES = 7800;
-  private static final String NOTIFY = "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p";
 
   private CaseNotifications() {}
 
@@ -49,7 +48,6 @@ public final class CaseNotifications {
   /** One statement for all chunks; delivered at COMMIT, never if the transaction rolls back. */
   public static Future<Void> notify(SqlConnection conn, List<CaseChange> changes) {
     if (changes.isEmpty()) return Future.succeededFuture();
-    String[] payloads = encode(changes).toArray(new String[0]);
-    return conn.preparedQuery(NOTIFY).execute(Tuple.tuple().addValue(CHANNEL).addValue(payloads)).mapEmpty();
+    return FeedbackStore.notify(conn, CHANNEL, encode(changes));
   }
 }

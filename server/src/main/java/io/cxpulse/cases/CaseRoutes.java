@@ -198,10 +198,7 @@ public final class CaseRoutes {
   record Patch(String status, String assignee, boolean assigneeSet, String note, Integer version) {}
 
   private static Patch parsePatch(RoutingContext rc) {
-    String type = rc.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      throw new ApiError(415, "unsupported_media_type", "send application/json");
-    }
+    Requests.requireJson(rc);
     Object decoded;
     try {
       decoded = rc.body().buffer() == null || rc.body().buffer().length() == 0 ? null : Json.decodeValue(rc.body().buffer());

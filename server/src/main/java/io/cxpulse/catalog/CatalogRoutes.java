@@ -60,12 +60,8 @@ public final class CatalogRoutes {
     } else if (principal.touchpoints() != null) {
       rc.fail(new ApiError(403, "forbidden", "a token scoped to touchpoints may not change the catalog"));
     } else {
-      String type = rc.request().getHeader("Content-Type");
-      if (type != null && !type.split(";")[0].trim().equalsIgnoreCase("application/json")) {
-        rc.fail(new ApiError(415, "unsupported_media_type", "send application/json"));
-      } else {
-        rc.next();
-      }
+      Requests.requireJson(rc);
+      rc.next();
     }
   }
 
@@ -152,25 +148,28 @@ public final class CatalogRoutes {
     t.put("id", current.id());
     if (!t.containsKey("name")) t.put("name", current.name());
     if (!t.containsKey("timeZone")) t.put("timeZone", current.zone().getId());
-    if (t.getValue("touchpoints") instanceof JsonArray tps) {
-      int next = current.touchpoints().stream().mapToInt(Touchpoint::order).max().orElse(0) + 1;
-      for (Object o : tps) {
-        if (o instanceof JsonObject tp && !tp.containsKey("order")) {
-          Touchpoint existing = tp.getValue("code") instanceof String c ? current.touchpoint(c) : null;
-          tp.put("order", existing != null ? existing.order() : next++);
-        }
-      }
-    }
-    if (t.getValue("reasons") instanceof JsonArray rs) {
-      int next = current.reasons().stream().mapToInt(Reason::order).max().orElse(0) + 1;
-      for (Object o : rs) {
-        if (o instanceof JsonObject r && !r.containsKey("order")) {
-          Reason existing = r.getValue("code") instanceof String c ? current.reason(c) : null;
-          r.put("order", existing != null ? existing.order() : next++);
-        }
-      }
-    }
+    fillOrders(t.getValue("touchpoints"), current.touchpoints().stream().mapToInt(Touchpoint::order), code -> {
+      Touchpoint existing = current.touchpoint(code);
+      return existing == null ? null : existing.order();
+    });
+    fillOrders(t.getValue("reasons"), current.reasons().stream().mapToInt(Reason::order), code -> {
+      Reason existing = current.reason(code);
+      return existing == null ? null : existing.order();
+    });
     return t;
+  }
+
+  /** Items without an order keep their current one, or go after every existing item (in body order). */
+  private static void fillOrders(Object items, java.util.stream.IntStream existingOrders,
+      java.util.function.Function<String, Integer> currentOrder) {
+    if (!(items instanceof JsonArray list)) return;
+    int next = existingOrders.max().orElse(0) + 1;
+    for (Object o : list) {
+      if (o instanceof JsonObject item && !item.containsKey("order")) {
+        Integer known = item.getValue("code") instanceof String code ? currentOrder.apply(code) : null;
+        item.put("order", known != null ? known : next++);
+      }
+    }
   }
 
   private static Map<String, String> parents(TenantCatalog current) {

@@ -40,10 +40,7 @@ final class DeviceRoutes {
   static void mount(Router router, ServerContext ctx) {
     router.post("/api/v1/devices").handler(rc -> {
       admin(rc);
-      String type = rc.request().getHeader("Content-Type");
-      if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-        throw new ApiError(415, "unsupported_media_type", "send application/json");
-      }
+      Requests.requireJson(rc);
       rc.next();
     });
     router.post("/api/v1/devices").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(rc -> issue(rc, ctx));

@@ -148,6 +148,13 @@ public final class Requests {
     rc.next();
   }
 
+  /** For JSON-only bodies (PATCH a case, PUT the catalog, POST a device): a 415 otherwise. */
+  public static void requireJson(RoutingContext rc) {
+    if (!mediaType(rc).equals("application/json")) {
+      throw new ApiError(415, "unsupported_media_type", "send application/json");
+    }
+  }
+
   public static boolean ndjson(RoutingContext rc) {
     return mediaType(rc).equals("application/x-ndjson");
   }

@@ -165,6 +165,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
         : Future.all(SegmentCounterStore.lockShared(conn, segmentTenants), FeedbackStore.insertNew(conn, rows))
             .map(both -> both.<FeedbackStore.Inserted>resultAt(1))).compose(inserted -> {
       CounterDeltas d = new CounterDeltas(now, config.minuteRetention(), config.quarterRetention());
+      SegmentDeltas segmentDeltas = new SegmentDeltas(now, config.minuteRetention(), config.quarterRetention());
       List<DetractorAlert> alerts = new ArrayList<>();
       List<String> caseTenants = new ArrayList<>(), caseEvents = new ArrayList<>();
       for (Pending p : batch) {
@@ -172,6 +173,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
           String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
           if (inserted.fresh().contains(key) && ownerOfRow.putIfAbsent(key, p.request()) == null) {
             d.add(p.request().tenant(), p.request().zone(), f);
+            segmentDeltas.add(p.request().tenant(), p.request().zone(), f);
             tally.add(p.request().tenant(), f);
             if (f.nps() != null && f.nps() <= 6) alerts.add(alert(p.request(), f));
             if (f.nps() != null && f.nps() <= 6 && f.contactConsent()) {
@@ -188,7 +190,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
       List<Future<Void>> statements = new ArrayList<>();
       if (!d.isEmpty()) {
         statements.add(FeedbackStore.addCounters(conn, d.asMap()));
-        statements.add(SegmentCounterStore.add(conn, segmentDeltas(batch, inserted.fresh(), now).asMap()));
+        statements.add(SegmentCounterStore.add(conn, segmentDeltas.asMap()));
         statements.add(FeedbackStore.notify(conn, DeltaNotifications.CHANNEL, DeltaNotifications.encode(deltaBatch)));
       }
       // Consenting detractors open their follow-up case in the same transaction (one statement per batch).
@@ -237,25 +239,6 @@ public final class FeedbackWriterVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .mapEmpty();
-  }
-
-  /**
-   * Segment counter increments of the rows this batch inserted (retries count nothing), for every
-   * segment key they carry: the statement keeps those the tenant counts in the database at that
-   * moment, not in this node's catalog, which may not have heard of a change yet.
-   */
-  private SegmentDeltas segmentDeltas(List<Pending> batch, java.util.Set<String> fresh, Instant now) {
-    SegmentDeltas out = new SegmentDeltas(now, config.minuteRetention(), config.quarterRetention());
-    java.util.Set<String> done = new java.util.HashSet<>();
-    for (Pending p : batch) {
-      for (Feedback f : p.request().items()) {
-        String key = FeedbackStore.rowKey(p.request().tenant(), f.eventId());
-        if (fresh.contains(key) && done.add(key)) {
-          out.add(p.request().tenant(), p.request().zone(), List.copyOf(f.segment().keySet()), f);
-        }
-      }
-    }
-    return out;
   }
 
   private static DetractorAlert alert(WriteRequest request, Feedback f) {

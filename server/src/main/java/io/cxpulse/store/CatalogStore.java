@@ -36,7 +36,6 @@ public final class CatalogStore {
 
   /** Channel of catalog changes; the payload is the tenant id. */
   public static final String CHANNEL = "cxpulse_catalog";
-  private static final String NOTIFY = "SELECT pg_notify($1, $2)";
 
   private final Pool pool;
 
@@ -79,33 +78,31 @@ public final class CatalogStore {
         return upsert(conn, List.of(tenant))
             .compose(x -> added.isEmpty() ? Future.succeededFuture(0)
                 : SegmentCounterStore.backfill(conn, tenant.id(), added, quarterCutoff, minuteCutoff))
-            .compose(x -> conn.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, tenant.id())))
+            .compose(x -> FeedbackStore.notify(conn, CHANNEL, List.of(tenant.id())))
             .map(x -> added);
       });
     }));
   }
 
   private static Future<Void> upsert(SqlConnection conn, List<TenantCatalog> tenants) {
-    {
-      List<Tuple> tenantRows = new ArrayList<>();
-      List<Tuple> tpRows = new ArrayList<>();
-      List<Tuple> reasonRows = new ArrayList<>();
-      for (TenantCatalog t : tenants) {
-        tenantRows.add(Tuple.of(t.id(), t.name(), t.zone().getId(), t.settings()));
-        for (Touchpoint tp : t.touchpoints()) {
-          JsonObject targets = new JsonObject();
-          tp.targets().forEach(targets::put);
-          tpRows.add(Tuple.of(t.id(), tp.code(), tp.name(), tp.nameZh(), tp.stage(), tp.order(), targets));
-        }
-        for (Reason r : t.reasons()) {
-          reasonRows.add(Tuple.of(t.id(), r.code(), r.parent(), r.label(), r.labelZh(), r.kind(), r.order()));
-        }
+    List<Tuple> tenantRows = new ArrayList<>();
+    List<Tuple> tpRows = new ArrayList<>();
+    List<Tuple> reasonRows = new ArrayList<>();
+    for (TenantCatalog t : tenants) {
+      tenantRows.add(Tuple.of(t.id(), t.name(), t.zone().getId(), t.settings()));
+      for (Touchpoint tp : t.touchpoints()) {
+        JsonObject targets = new JsonObject();
+        tp.targets().forEach(targets::put);
+        tpRows.add(Tuple.of(t.id(), tp.code(), tp.name(), tp.nameZh(), tp.stage(), tp.order(), targets));
       }
-      Future<?> f = conn.preparedQuery(UPSERT_TENANT).executeBatch(tenantRows);
-      if (!tpRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_TOUCHPOINT).executeBatch(tpRows));
-      if (!reasonRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_REASON).executeBatch(reasonRows));
-      return f.mapEmpty();
+      for (Reason r : t.reasons()) {
+        reasonRows.add(Tuple.of(t.id(), r.code(), r.parent(), r.label(), r.labelZh(), r.kind(), r.order()));
+      }
     }
+    Future<?> f = conn.preparedQuery(UPSERT_TENANT).executeBatch(tenantRows);
+    if (!tpRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_TOUCHPOINT).executeBatch(tpRows));
+    if (!reasonRows.isEmpty()) f = f.compose(x -> conn.preparedQuery(UPSERT_REASON).executeBatch(reasonRows));
+    return f.mapEmpty();
   }
 
   public Future<Catalog> load() {

@@ -29,7 +29,6 @@ public final class DeviceTokenStore {
   private static final String REVOKE = """
       UPDATE device_token SET revoked_at = coalesce(revoked_at, now())
       WHERE tenant = $1 AND id = $2 RETURNING revoked_at""";
-  private static final String NOTIFY = "SELECT pg_notify($1, $2)";
   private static final String ACTIVE = """
       SELECT 1 FROM device_token WHERE tenant = $1 AND id = $2 AND revoked_at IS NULL AND expires_at > now()""";
   private static final String REVOKED_ALL_TENANTS = """
@@ -77,7 +76,7 @@ public final class DeviceTokenStore {
     return pool.withTransaction(conn -> conn.preparedQuery(REVOKE).execute(Tuple.of(tenant, id)).compose(rows -> {
       if (rows.size() == 0) return Future.succeededFuture(null);
       Instant at = instant(rows.iterator().next(), "revoked_at");
-      return conn.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, new JsonObject().put("t", tenant).put("j", id).encode()))
+      return FeedbackStore.notify(conn, CHANNEL, List.of(new JsonObject().put("t", tenant).put("j", id).encode()))
           .map(x -> at);
     }));
   }
