@@ -11,18 +11,18 @@ import io.cxpulse.cases.CaseWatchVerticle;
 import io.cxpulse.catalog.CatalogFile;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.config.Config;
-import io.cxpulse.counters.CounterDeltaBatch;
-import io.cxpulse.counters.CounterQuery;
-import io.cxpulse.counters.AlertBatch;
-import io.cxpulse.counters.CountersVerticle;
-import io.cxpulse.counters.LiveStatus;
-import io.cxpulse.counters.TickFrames;
-import io.cxpulse.counters.ViewFrame;
-import io.cxpulse.counters.ViewKey;
-import io.cxpulse.live.LiveStats;
+import io.cxpulse.live.CounterDeltaBatch;
+import io.cxpulse.live.CounterQuery;
+import io.cxpulse.live.AlertBatch;
+import io.cxpulse.live.LiveHub;
+import io.cxpulse.live.LiveStatus;
+import io.cxpulse.live.TickFrames;
+import io.cxpulse.live.ViewFrame;
+import io.cxpulse.live.ViewKey;
+import io.cxpulse.metrics.LiveStats;
 import io.cxpulse.demo.DemoGenerator;
 import io.cxpulse.demo.DemoTrafficVerticle;
-import io.cxpulse.http.HttpVerticle;
+import io.cxpulse.server.HttpVerticle;
 import io.cxpulse.http.ServerContext;
 import io.cxpulse.ingest.FeedbackWriterVerticle;
 import io.cxpulse.ingest.WriteRequest;
@@ -33,9 +33,9 @@ import io.cxpulse.store.CatalogStore;
 import io.cxpulse.store.CounterStore;
 import io.cxpulse.store.Database;
 import io.cxpulse.store.DeviceTokenStore;
-import io.cxpulse.support.CatalogRef;
-import io.cxpulse.support.LocalCodec;
-import io.cxpulse.support.Readiness;
+import io.cxpulse.catalog.CatalogRef;
+import io.cxpulse.LocalCodec;
+import io.cxpulse.metrics.Readiness;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -116,13 +116,13 @@ public final class Server implements AutoCloseable {
       CounterStore counterStore = new CounterStore(readPool, config.minuteRetention(), config.quarterRetention());
       String nodeId = UUID.randomUUID().toString().substring(0, 8);
       List<String> deployments = new ArrayList<>();
-      deployments.add(0, await(vertx.deployVerticle(new CountersVerticle(config, counterStore, catalog, readiness, clock, nodeId,
+      deployments.add(0, await(vertx.deployVerticle(new LiveHub(config, counterStore, catalog, readiness, clock, nodeId,
           database.connectOptions(), metrics.live()))));
       deployments.add(0, await(vertx.deployVerticle(new FeedbackWriterVerticle(config, writerPool, clock, nodeId, metrics,
-          new io.cxpulse.analysis.SegmentLimits(catalog, config.segmentLimit())))));
+          new io.cxpulse.ingest.SegmentLimits(catalog, config.segmentLimit())))));
       deployments.add(0, await(vertx.deployVerticle(new CaseWatchVerticle(readPool, catalog, clock, database.connectOptions(),
           config.caseCheckMs()))));
-      deployments.add(0, await(vertx.deployVerticle(new io.cxpulse.catalog.CatalogWatchVerticle(catalogStore, catalog,
+      deployments.add(0, await(vertx.deployVerticle(new io.cxpulse.catalog.admin.CatalogWatchVerticle(catalogStore, catalog,
           database.connectOptions()))));
       Revocations revocations = new Revocations();
       DeviceTokenStore deviceStore = new DeviceTokenStore(readPool);

@@ -3,9 +3,9 @@ package io.cxpulse.analysis;
 import io.cxpulse.auth.Principal;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
-import io.cxpulse.counters.CounterQuery;
+import io.cxpulse.live.CounterQuery;
 import io.cxpulse.counters.Counters;
-import io.cxpulse.counters.CountersVerticle;
+import io.cxpulse.live.LiveHub;
 import io.cxpulse.counters.Scorecards;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
@@ -96,7 +96,7 @@ public final class AnalysisRoutes {
     Requests.Range range = Requests.range(rc, ctx.clock().instant(), errors);
     List<String> codes = Requests.touchpoints(rc, tenant, principal, errors);
     check(errors);
-    vertx.eventBus().<String>request(io.cxpulse.counters.CountersVerticle.QUERY,
+    vertx.eventBus().<String>request(io.cxpulse.live.LiveHub.QUERY,
             new CounterQuery(kind, tenant.id(), codes, range.window(), range.from(), range.to()))
         .onSuccess(reply -> Requests.json(rc, 200, reply.body()))
         .onFailure(rc::fail);
@@ -193,7 +193,7 @@ public final class AnalysisRoutes {
       CounterQuery q = from != null
           ? new CounterQuery(kind, c.tenant().id(), c.codes(), null, plan.from(), plan.to())
           : new CounterQuery(kind, c.tenant().id(), c.codes(), c.range().window(), null, null);
-      return vertx.eventBus().<String>request(CountersVerticle.QUERY, q).map(m -> new JsonObject(m.body()));
+      return vertx.eventBus().<String>request(LiveHub.QUERY, q).map(m -> new JsonObject(m.body()));
     }
     return store.counters(c.tenant().id(), c.codes(), plan.ranges(), null, c.segment()).map(counters -> {
       JsonObject body = kind == CounterQuery.Kind.SCORECARDS

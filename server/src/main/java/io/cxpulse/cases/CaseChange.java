@@ -1,6 +1,6 @@
 package io.cxpulse.cases;
 
-import io.cxpulse.counters.LiveAlert;
+import io.cxpulse.live.LiveAlert;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

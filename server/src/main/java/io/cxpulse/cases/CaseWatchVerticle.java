@@ -1,10 +1,10 @@
 package io.cxpulse.cases;
 
-import io.cxpulse.counters.AlertBatch;
-import io.cxpulse.counters.CountersVerticle;
-import io.cxpulse.counters.LiveAlert;
-import io.cxpulse.support.CatalogRef;
-import io.cxpulse.support.LocalCodec;
+import io.cxpulse.live.AlertBatch;
+import io.cxpulse.live.LiveHub;
+import io.cxpulse.live.LiveAlert;
+import io.cxpulse.catalog.CatalogRef;
+import io.cxpulse.LocalCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Hears every case change on PostgreSQL channel {@value CaseNotifications#CHANNEL} (this node's
  * too: the writer and the case routes only NOTIFY) and turns it into live alerts
  * ({@code live.alerts}: a new case, an SLA breach) and open-case counts for the counters verticle
- * ({@value CountersVerticle#CASES}). At start, and whenever the listen connection comes back, it
+ * ({@value LiveHub#CASES}). At start, and whenever the listen connection comes back, it
  * loads the open cases; changes heard meanwhile are held and applied after the load, in order.
  * Every {@code CASE_CHECK_MS} it claims the open cases past their first-response deadline with one
  * UPDATE … RETURNING, so that with several nodes each breach is alerted exactly once, and
@@ -73,13 +73,13 @@ public final class CaseWatchVerticle extends VerticleBase {
     return CaseStore.loadOpen(pool, tenants()).onComplete(ar -> {
       loading = false;
       if (ar.succeeded()) {
-        vertx.eventBus().send(CountersVerticle.CASES, new CaseUpdate(true, ar.result()));
+        vertx.eventBus().send(LiveHub.CASES, new CaseUpdate(true, ar.result()));
       } else {
         LOG.warn("loading open cases failed, retrying in a second: {}", ar.cause().getMessage());
         vertx.setTimer(1_000, id -> load());
       }
       if (!held.isEmpty()) {
-        vertx.eventBus().send(CountersVerticle.CASES, new CaseUpdate(false, held));
+        vertx.eventBus().send(LiveHub.CASES, new CaseUpdate(false, held));
         held.clear();
       }
     }).mapEmpty();
@@ -99,9 +99,9 @@ public final class CaseWatchVerticle extends VerticleBase {
       LiveAlert alert = c.alert();
       if (alert != null) alerts.add(alert);
     }
-    if (!alerts.isEmpty()) vertx.eventBus().publish(CountersVerticle.ALERTS, new AlertBatch(alerts));
+    if (!alerts.isEmpty()) vertx.eventBus().publish(LiveHub.ALERTS, new AlertBatch(alerts));
     if (loading) held.addAll(changes);
-    else vertx.eventBus().send(CountersVerticle.CASES, new CaseUpdate(false, changes));
+    else vertx.eventBus().send(LiveHub.CASES, new CaseUpdate(false, changes));
   }
 
   private void checkBreaches() {

@@ -1,6 +1,6 @@
 package io.cxpulse.counters;
 
-import io.cxpulse.ingest.Feedback;
+import io.cxpulse.counters.Feedback;
 import io.cxpulse.score.RaterDimension;
 import io.cxpulse.score.Tally;
 import java.time.Duration;

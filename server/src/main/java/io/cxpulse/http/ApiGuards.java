@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Request guards of the /api routes: CORS for configured origins only, and the ingest rate limits. */
-final class ApiGuards {
+public final class ApiGuards {
   private ApiGuards() {}
 
   /**
@@ -22,7 +22,7 @@ final class ApiGuards {
    * none: its preflight is refused with 403, and a simple request goes on without headers, so the
    * browser keeps the reply from the page (and it cannot send a bearer token without a preflight).
    */
-  static Handler<RoutingContext> cors(List<String> allowedOrigins) {
+  public static Handler<RoutingContext> cors(List<String> allowedOrigins) {
     CorsHandler cors = CorsHandler.create();
     if (!allowedOrigins.contains("*")) cors.addOrigins(allowedOrigins);
     cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.PUT,
@@ -56,7 +56,7 @@ final class ApiGuards {
   }
 
   /** Per token and per client address; 429 with Retry-After when either bucket is empty. */
-  static void ingestLimit(RoutingContext rc, Security security) {
+  public static void ingestLimit(RoutingContext rc, Security security) {
     Principal principal = Requests.principal(rc);
     String header = rc.request().getHeader("Authorization");
     RateLimits.Decision d = security.rateLimits().ingest(RateLimits.tokenKey(principal, header == null ? "" : header.trim()),
@@ -68,7 +68,7 @@ final class ApiGuards {
     }
   }
 
-  static ApiError tooManyRequests(String message, long retryAfterSeconds) {
+  public static ApiError tooManyRequests(String message, long retryAfterSeconds) {
     return new ApiError(429, "rate_limited", message, List.of(), (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds));
   }
 }

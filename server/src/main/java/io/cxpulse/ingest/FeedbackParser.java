@@ -1,5 +1,7 @@
 package io.cxpulse.ingest;
 
+import io.cxpulse.counters.Feedback;
+
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.http.ApiError;

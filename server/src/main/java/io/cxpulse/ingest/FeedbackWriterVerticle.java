@@ -1,16 +1,18 @@
 package io.cxpulse.ingest;
 
-import io.cxpulse.analysis.SegmentCounterStore;
-import io.cxpulse.analysis.SegmentDeltas;
-import io.cxpulse.analysis.SegmentLimits;
+import io.cxpulse.counters.Feedback;
+
+import io.cxpulse.store.SegmentCounterStore;
+import io.cxpulse.counters.SegmentDeltas;
+import io.cxpulse.ingest.SegmentLimits;
 import io.cxpulse.cases.CaseStore;
 import io.cxpulse.config.Config;
 import io.cxpulse.http.ApiError;
-import io.cxpulse.counters.CounterDeltaBatch;
+import io.cxpulse.live.CounterDeltaBatch;
 import io.cxpulse.counters.CounterDeltas;
-import io.cxpulse.counters.CountersVerticle;
-import io.cxpulse.counters.DeltaNotifications;
-import io.cxpulse.counters.DetractorAlert;
+import io.cxpulse.live.LiveHub;
+import io.cxpulse.live.DeltaNotifications;
+import io.cxpulse.live.DetractorAlert;
 import io.cxpulse.metrics.BusinessMetrics;
 import io.cxpulse.metrics.Metrics;
 import io.cxpulse.store.FeedbackStore;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * connection. Whenever no transaction is in flight it takes everything queued (up to
  * INGEST_BATCH_MAX responses, whole requests only) into one transaction: the raw rows with
  * ON CONFLICT DO NOTHING, then the counter increments of the rows that were new. After COMMIT it
- * hands the increments to {@link CountersVerticle} and only then replies to each request, so a
+ * hands the increments to {@link LiveHub} and only then replies to each request, so a
  * 2xx means committed and visible in the scorecards of this node. While a transaction runs, new
  * requests gather in the queue, so batches grow with load without any timer. A full queue
  * answers 503 at once. Consumes {@code feedback.write}; runs on its own event loop.
@@ -209,7 +211,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     // and the counter reload below catches the counters up.
     return committed.timeout(config.writeTimeoutMs(), TimeUnit.MILLISECONDS)
         .compose(v -> applied[0].deltas().isEmpty() ? Future.succeededFuture()
-            : vertx.eventBus().request(CountersVerticle.APPLY, applied[0]).mapEmpty())
+            : vertx.eventBus().request(LiveHub.APPLY, applied[0]).mapEmpty())
         .onSuccess(v -> {
           for (Pending p : batch) {
             int accepted = 0;
@@ -250,7 +252,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   private void databaseOk(boolean ok) {
     if (ok != lastOk) {
       lastOk = ok;
-      vertx.eventBus().send(CountersVerticle.WRITER_STATUS, ok);
+      vertx.eventBus().send(LiveHub.WRITER_STATUS, ok);
     }
   }
 
@@ -275,7 +277,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   }
 
   private Future<Void> reloadCounters() {
-    return vertx.eventBus().request(CountersVerticle.RELOAD, "after a failed batch")
+    return vertx.eventBus().request(LiveHub.RELOAD, "after a failed batch")
         .<Void>mapEmpty()
         .onSuccess(v -> countersSuspect = false)
         .onFailure(err -> LOG.debug("counter reload after a failed batch failed: {}", err.getMessage()));

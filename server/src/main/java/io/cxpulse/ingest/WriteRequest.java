@@ -1,5 +1,7 @@
 package io.cxpulse.ingest;
 
+import io.cxpulse.counters.Feedback;
+
 import java.time.ZoneId;
 import java.util.List;
 

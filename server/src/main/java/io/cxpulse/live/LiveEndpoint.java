@@ -7,15 +7,15 @@ import io.cxpulse.auth.Revocations;
 import io.cxpulse.auth.Security;
 import io.cxpulse.auth.TokenVerifier;
 import io.cxpulse.catalog.TenantCatalog;
-import io.cxpulse.counters.AlertBatch;
-import io.cxpulse.counters.CountersVerticle;
-import io.cxpulse.counters.LiveAlert;
-import io.cxpulse.counters.LiveStatus;
-import io.cxpulse.counters.TickFrames;
-import io.cxpulse.counters.ViewFrame;
-import io.cxpulse.counters.ViewKey;
+import io.cxpulse.live.AlertBatch;
+import io.cxpulse.live.LiveHub;
+import io.cxpulse.live.LiveAlert;
+import io.cxpulse.live.LiveStatus;
+import io.cxpulse.live.TickFrames;
+import io.cxpulse.live.ViewFrame;
+import io.cxpulse.live.ViewKey;
 import io.cxpulse.counters.Windows;
-import io.cxpulse.support.CatalogRef;
+import io.cxpulse.catalog.CatalogRef;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -69,9 +69,9 @@ public final class LiveEndpoint {
     this.catalog = catalog;
     this.allowedOrigins = allowedOrigins;
     this.settings = settings;
-    vertx.eventBus().<TickFrames>localConsumer(CountersVerticle.FRAMES, msg -> frames(msg.body()));
-    vertx.eventBus().<AlertBatch>localConsumer(CountersVerticle.ALERTS, msg -> alerts(msg.body()));
-    vertx.eventBus().<LiveStatus>localConsumer(CountersVerticle.STATUS, msg -> status(msg.body()));
+    vertx.eventBus().<TickFrames>localConsumer(LiveHub.FRAMES, msg -> frames(msg.body()));
+    vertx.eventBus().<AlertBatch>localConsumer(LiveHub.ALERTS, msg -> alerts(msg.body()));
+    vertx.eventBus().<LiveStatus>localConsumer(LiveHub.STATUS, msg -> status(msg.body()));
     vertx.eventBus().<String>localConsumer(Revocations.REVOKED, msg -> revoked(msg.body()));
     vertx.setPeriodic(settings.pingIntervalMs(), id -> keepAlive());
   }
@@ -263,7 +263,7 @@ public final class LiveEndpoint {
     conn.subscriptions.put(id, sub);
     settings.stats().subscribed(p.tenant());
     byView.computeIfAbsent(sub.key, k -> new HashSet<>()).add(sub);
-    vertx.eventBus().<ViewFrame>request(CountersVerticle.SUBSCRIBE, sub.key).onComplete(ar -> {
+    vertx.eventBus().<ViewFrame>request(LiveHub.SUBSCRIBE, sub.key).onComplete(ar -> {
       if (conn.subscriptions.get(id) != sub || conn.ws.isClosed()) return;
       if (ar.failed()) {
         error(conn, id, "unavailable", "cannot subscribe right now; retry");
@@ -291,7 +291,7 @@ public final class LiveEndpoint {
         latest.remove(sub.key);
       }
     }
-    vertx.eventBus().send(CountersVerticle.UNSUBSCRIBE, sub.key);
+    vertx.eventBus().send(LiveHub.UNSUBSCRIBE, sub.key);
   }
 
   private void closed(LiveConnection conn) {

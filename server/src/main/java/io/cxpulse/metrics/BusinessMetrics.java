@@ -3,7 +3,7 @@ package io.cxpulse.metrics;
 import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
-import io.cxpulse.ingest.Feedback;
+import io.cxpulse.counters.Feedback;
 import io.cxpulse.score.RaterDimension;
 import io.cxpulse.score.Tally;
 import io.micrometer.core.instrument.Counter;

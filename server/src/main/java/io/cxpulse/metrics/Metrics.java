@@ -1,8 +1,8 @@
 package io.cxpulse.metrics;
 
 import io.cxpulse.config.Config;
-import io.cxpulse.support.CatalogRef;
-import io.cxpulse.support.Readiness;
+import io.cxpulse.catalog.CatalogRef;
+import io.cxpulse.metrics.Readiness;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

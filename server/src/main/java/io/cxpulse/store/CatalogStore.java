@@ -1,6 +1,6 @@
 package io.cxpulse.store;
 
-import io.cxpulse.analysis.SegmentCounterStore;
+import io.cxpulse.store.SegmentCounterStore;
 import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;

@@ -1,6 +1,6 @@
 package io.cxpulse.store;
 
-import io.cxpulse.analysis.SegmentCounterStore;
+import io.cxpulse.store.SegmentCounterStore;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
 import io.cxpulse.counters.Grain;

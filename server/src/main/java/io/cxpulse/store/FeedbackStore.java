@@ -1,7 +1,7 @@
 package io.cxpulse.store;
 
 import io.cxpulse.counters.CounterKey;
-import io.cxpulse.ingest.Feedback;
+import io.cxpulse.counters.Feedback;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

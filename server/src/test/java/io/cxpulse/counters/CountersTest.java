@@ -2,7 +2,7 @@ package io.cxpulse.counters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxpulse.ingest.Feedback;
+import io.cxpulse.counters.Feedback;
 import io.cxpulse.score.Tally;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,13 +1,13 @@
-package io.cxpulse.analysis;
+package io.cxpulse.live;
 
 import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
-import io.cxpulse.counters.ChangedTouchpoints;
+import io.cxpulse.live.ChangedTouchpoints;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
-import io.cxpulse.counters.LiveAlert;
+import io.cxpulse.live.LiveAlert;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
 import io.cxpulse.score.NpsScore;

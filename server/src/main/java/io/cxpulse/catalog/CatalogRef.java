@@ -1,4 +1,4 @@
-package io.cxpulse.support;
+package io.cxpulse.catalog;
 
 import io.cxpulse.catalog.Catalog;
 

@@ -1,8 +1,8 @@
-package io.cxpulse.analysis;
+package io.cxpulse.counters;
 
 import io.cxpulse.counters.CounterDeltas;
 import io.cxpulse.counters.Grain;
-import io.cxpulse.ingest.Feedback;
+import io.cxpulse.counters.Feedback;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package io.cxpulse.live;
+package io.cxpulse.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,23 +15,23 @@ public final class LiveStats {
   private final Map<String, LongAdder> clients = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> subscriptions = new ConcurrentHashMap<>();
 
-  void sent(int payloadBytes) {
+  public void sent(int payloadBytes) {
     messages.increment();
     bytes.add(payloadBytes);
   }
 
-  void deferred() { deferred.increment(); }
-  void dropped() { dropped.increment(); }
-  void alertDropped() { alertsDropped.increment(); }
-  void opened() { connections.increment(); }
+  public void deferred() { deferred.increment(); }
+  public void dropped() { dropped.increment(); }
+  public void alertDropped() { alertsDropped.increment(); }
+  public void opened() { connections.increment(); }
   /** @param tenant the tenant of an authenticated connection, or null */
-  void closed(String tenant) {
+  public void closed(String tenant) {
     if (tenant != null) clients.computeIfAbsent(tenant, t -> new LongAdder()).decrement();
     connections.decrement();
   }
-  void authenticated(String tenant) { clients.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
-  void subscribed(String tenant) { subscriptions.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
-  void unsubscribed(String tenant) { subscriptions.computeIfAbsent(tenant, t -> new LongAdder()).decrement(); }
+  public void authenticated(String tenant) { clients.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
+  public void subscribed(String tenant) { subscriptions.computeIfAbsent(tenant, t -> new LongAdder()).increment(); }
+  public void unsubscribed(String tenant) { subscriptions.computeIfAbsent(tenant, t -> new LongAdder()).decrement(); }
 
   public long messages() { return messages.sum(); }
   public long payloadBytes() { return bytes.sum(); }

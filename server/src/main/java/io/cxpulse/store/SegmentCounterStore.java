@@ -1,4 +1,6 @@
-package io.cxpulse.analysis;
+package io.cxpulse.store;
+
+import io.cxpulse.counters.SegmentKey;
 
 import io.cxpulse.counters.Grain;
 import io.cxpulse.store.CounterStore;

@@ -1,4 +1,10 @@
-package io.cxpulse.counters;
+package io.cxpulse.live;
+
+import io.cxpulse.counters.CounterKey;
+import io.cxpulse.counters.Counters;
+import io.cxpulse.counters.Scorecards;
+import io.cxpulse.counters.WindowPlan;
+import io.cxpulse.counters.Windows;
 
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
@@ -15,7 +21,7 @@ import java.util.function.Function;
  * views that may have changed — a touchpoint of theirs received increments, or their window moved
  * (a rolling window every minute, a day window at local midnight) — and keeps only those whose
  * bytes differ. Cost per tick grows with the number of distinct changed views, not with events
- * or clients. Plain Java, owned by {@link CountersVerticle}.
+ * or clients. Plain Java, owned by {@link LiveHub}.
  */
 public final class LiveViews {
   private static final class View {

@@ -1,4 +1,4 @@
-package io.cxpulse.analysis;
+package io.cxpulse.counters;
 
 import io.cxpulse.counters.Grain;
 import java.util.Comparator;

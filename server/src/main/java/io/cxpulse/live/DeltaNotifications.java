@@ -1,4 +1,7 @@
-package io.cxpulse.counters;
+package io.cxpulse.live;
+
+import io.cxpulse.counters.CounterKey;
+import io.cxpulse.counters.Grain;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,9 @@
-package io.cxpulse.catalog;
+package io.cxpulse.catalog.admin;
+
+import io.cxpulse.catalog.CatalogFile;
+import io.cxpulse.catalog.Reason;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.catalog.Touchpoint;
 
 import io.cxpulse.auth.Principal;
 import io.cxpulse.counters.Grain;

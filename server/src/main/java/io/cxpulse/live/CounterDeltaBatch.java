@@ -1,4 +1,6 @@
-package io.cxpulse.counters;
+package io.cxpulse.live;
+
+import io.cxpulse.counters.CounterKey;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,10 @@
-package io.cxpulse.http;
+package io.cxpulse.server;
+
+import io.cxpulse.http.ApiError;
+import io.cxpulse.http.ApiGuards;
+import io.cxpulse.devices.DeviceRoutes;
+import io.cxpulse.http.Requests;
+import io.cxpulse.http.ServerContext;
 
 import io.cxpulse.auth.CachingVerifier;
 import io.cxpulse.auth.ClientAddress;
@@ -84,7 +90,7 @@ public final class HttpVerticle extends VerticleBase {
           .handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
           .handler(rc -> json(rc, 200, "{\"accepted\":0,\"duplicates\":0}"));
     }
-    io.cxpulse.catalog.CatalogRoutes.mount(router, ctx, vertx);
+    io.cxpulse.catalog.admin.CatalogRoutes.mount(router, ctx, vertx);
     io.cxpulse.analysis.AnalysisRoutes.mount(router, ctx, vertx);
     io.cxpulse.cases.CaseRoutes.mount(router, ctx, vertx);
     io.cxpulse.value.ValueRoutes.mount(router, ctx, vertx);
@@ -262,8 +268,8 @@ public final class HttpVerticle extends VerticleBase {
       api = new ApiError(400, "invalid", "the request body cannot be decoded");
     } else if (err instanceof ReplyException re && re.failureCode() == FeedbackWriterVerticle.UNAVAILABLE) {
       api = ApiError.unavailable("cannot store feedback right now (" + re.getMessage() + "); retry with the same eventId", 1);
-    } else if (err instanceof ReplyException re && re.failureCode() == io.cxpulse.analysis.SegmentLimits.REJECTED) {
-      api = io.cxpulse.analysis.SegmentLimits.fromReply(re.getMessage());
+    } else if (err instanceof ReplyException re && re.failureCode() == io.cxpulse.ingest.SegmentLimits.REJECTED) {
+      api = io.cxpulse.ingest.SegmentLimits.fromReply(re.getMessage());
     } else if (err instanceof ReplyException re && re.failureCode() == 404) {
       api = new ApiError(404, "not_found", re.getMessage());
     } else if (err instanceof ReplyException re) {

@@ -1,7 +1,9 @@
-package io.cxpulse.catalog;
+package io.cxpulse.catalog.admin;
+
+import io.cxpulse.catalog.Catalog;
 
 import io.cxpulse.store.CatalogStore;
-import io.cxpulse.support.CatalogRef;
+import io.cxpulse.catalog.CatalogRef;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;

@@ -1,4 +1,4 @@
-package io.cxpulse.support;
+package io.cxpulse.metrics;
 
 /** What /health/ready reports besides the database: flags set by the verticles that own them. */
 public final class Readiness {

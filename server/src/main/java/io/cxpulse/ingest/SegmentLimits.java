@@ -1,10 +1,12 @@
-package io.cxpulse.analysis;
+package io.cxpulse.ingest;
+
+import io.cxpulse.store.SegmentCounterStore;
 
 import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.http.ApiError;
-import io.cxpulse.ingest.Feedback;
-import io.cxpulse.support.CatalogRef;
+import io.cxpulse.counters.Feedback;
+import io.cxpulse.catalog.CatalogRef;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;

@@ -1,4 +1,4 @@
-package io.cxpulse.support;
+package io.cxpulse;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

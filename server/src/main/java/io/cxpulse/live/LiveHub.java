@@ -1,4 +1,10 @@
-package io.cxpulse.counters;
+package io.cxpulse.live;
+
+import io.cxpulse.counters.Counters;
+import io.cxpulse.counters.Grain;
+import io.cxpulse.counters.Scorecards;
+import io.cxpulse.counters.WindowPlan;
+import io.cxpulse.counters.Windows;
 
 import io.cxpulse.cases.CaseChange;
 import io.cxpulse.cases.CaseUpdate;
@@ -8,8 +14,8 @@ import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.config.Config;
 import io.cxpulse.metrics.LiveMetrics;
 import io.cxpulse.store.CounterStore;
-import io.cxpulse.support.CatalogRef;
-import io.cxpulse.support.Readiness;
+import io.cxpulse.catalog.CatalogRef;
+import io.cxpulse.metrics.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -39,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * and applied afterwards unless the snapshot already saw their transaction, so none is lost or
  * counted twice. Queries wait for the reload. Runs on its own event loop.
  */
-public final class CountersVerticle extends VerticleBase {
+public final class LiveHub extends VerticleBase {
   public static final String APPLY = "counters.apply";
   public static final String QUERY = "counters.query";
   public static final String RELOAD = "counters.reload";
@@ -51,7 +57,7 @@ public final class CountersVerticle extends VerticleBase {
   public static final String STATUS = "live.status";
   /** Open-case changes from {@link io.cxpulse.cases.CaseWatchVerticle}. */
   public static final String CASES = "counters.cases";
-  private static final Logger LOG = LoggerFactory.getLogger(CountersVerticle.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
 
   private final Config config;
   private final CounterStore store;
@@ -63,7 +69,7 @@ public final class CountersVerticle extends VerticleBase {
   private final Windows windows;
   private final Scorecards scorecards;
   private final LiveViews views;
-  private final io.cxpulse.analysis.QuadrantWatch quadrants;
+  private final io.cxpulse.live.QuadrantWatch quadrants;
   private final LiveMetrics metrics;
   private Counters counters = new Counters();
   private final OpenCases openCases = new OpenCases();
@@ -76,7 +82,7 @@ public final class CountersVerticle extends VerticleBase {
   private final List<Message<CounterDeltaBatch>> held = new ArrayList<>();
   private final List<Runnable> waiting = new ArrayList<>();
 
-  public CountersVerticle(Config config, CounterStore store, CatalogRef catalog, Readiness readiness, Clock clock,
+  public LiveHub(Config config, CounterStore store, CatalogRef catalog, Readiness readiness, Clock clock,
       String nodeId, PgConnectOptions listenOptions, LiveMetrics metrics) {
     this.config = config;
     this.store = store;
@@ -89,7 +95,7 @@ public final class CountersVerticle extends VerticleBase {
     this.windows = new Windows(config.minuteRetention(), config.quarterRetention());
     this.scorecards = new Scorecards(config.minN()).withCases(openCases, clock);
     this.views = new LiveViews(windows, scorecards);
-    this.quadrants = new io.cxpulse.analysis.QuadrantWatch(windows, config.quadrantAlertWindow(), config.quadrantAlertMinN(),
+    this.quadrants = new io.cxpulse.live.QuadrantWatch(windows, config.quadrantAlertWindow(), config.quadrantAlertMinN(),
         config.quadrantAlertMinItemN());
   }
 

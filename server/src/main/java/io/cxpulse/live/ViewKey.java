@@ -1,4 +1,4 @@
-package io.cxpulse.counters;
+package io.cxpulse.live;
 
 import java.util.List;
 

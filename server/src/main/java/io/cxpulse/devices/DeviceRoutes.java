@@ -1,4 +1,8 @@
-package io.cxpulse.http;
+package io.cxpulse.devices;
+
+import io.cxpulse.http.ApiError;
+import io.cxpulse.http.Requests;
+import io.cxpulse.http.ServerContext;
 
 import io.cxpulse.auth.Principal;
 import io.cxpulse.auth.Revocations;
@@ -30,14 +34,14 @@ import java.util.regex.Pattern;
  * {@code POST /api/v1/devices} issues one (the token is in this reply only),
  * {@code GET /api/v1/devices} lists them, {@code DELETE /api/v1/devices/{id}} revokes one at once.
  */
-final class DeviceRoutes {
+public final class DeviceRoutes {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int BODY_LIMIT = 16 * 1024;
 
   private DeviceRoutes() {}
 
-  static void mount(Router router, ServerContext ctx) {
+  public static void mount(Router router, ServerContext ctx) {
     router.post("/api/v1/devices").handler(rc -> {
       admin(rc);
       Requests.requireJson(rc);

@@ -1,4 +1,4 @@
-package io.cxpulse.ingest;
+package io.cxpulse.counters;
 
 import java.time.Instant;
 import java.util.List;
