@@ -1,6 +1,5 @@
 package io.cxpulse.counters;
 
-import io.cxpulse.cases.OpenCases;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
@@ -26,7 +25,7 @@ import java.util.List;
 /** Builds the JSON of API.md's scorecards and reasons responses from tallies. */
 public final class Scorecards {
   private final int minN;
-  private OpenCases cases;
+  private OpenCaseCounts cases;
   private Clock clock;
 
   public Scorecards(int minN) {
@@ -34,7 +33,7 @@ public final class Scorecards {
   }
 
   /** Adds {@code "cases": {"open", "overdue", "oldestOpenAt"}} to every scorecard, overdue as of the clock's now. */
-  public Scorecards withCases(OpenCases cases, Clock clock) {
+  public Scorecards withCases(OpenCaseCounts cases, Clock clock) {
     this.cases = cases;
     this.clock = clock;
     return this;

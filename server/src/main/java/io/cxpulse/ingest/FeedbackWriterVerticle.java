@@ -1,21 +1,19 @@
 package io.cxpulse.ingest;
 
-import io.cxpulse.counters.Feedback;
-
-import io.cxpulse.store.SegmentCounterStore;
-import io.cxpulse.counters.SegmentDeltas;
-import io.cxpulse.ingest.SegmentLimits;
 import io.cxpulse.cases.CaseStore;
 import io.cxpulse.config.Config;
+import io.cxpulse.counters.CounterDeltas;
+import io.cxpulse.counters.Feedback;
+import io.cxpulse.counters.SegmentDeltas;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.live.CounterDeltaBatch;
-import io.cxpulse.counters.CounterDeltas;
-import io.cxpulse.live.LiveHub;
 import io.cxpulse.live.DeltaNotifications;
 import io.cxpulse.live.DetractorAlert;
+import io.cxpulse.live.LiveHub;
 import io.cxpulse.metrics.BusinessMetrics;
 import io.cxpulse.metrics.Metrics;
 import io.cxpulse.store.FeedbackStore;
+import io.cxpulse.store.SegmentCounterStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -1,12 +1,11 @@
 package io.cxpulse.ingest;
 
-import io.cxpulse.store.SegmentCounterStore;
-
 import io.cxpulse.catalog.Catalog;
-import io.cxpulse.catalog.TenantCatalog;
-import io.cxpulse.http.ApiError;
-import io.cxpulse.counters.Feedback;
 import io.cxpulse.catalog.CatalogRef;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.counters.Feedback;
+import io.cxpulse.http.ApiError;
+import io.cxpulse.store.SegmentCounterStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;

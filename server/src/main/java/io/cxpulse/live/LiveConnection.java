@@ -1,7 +1,6 @@
 package io.cxpulse.live;
 
 import io.cxpulse.auth.Principal;
-import io.cxpulse.live.ViewKey;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;

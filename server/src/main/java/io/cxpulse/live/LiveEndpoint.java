@@ -1,21 +1,14 @@
 package io.cxpulse.live;
 
-import io.cxpulse.auth.Principal;
 import io.cxpulse.auth.ClientAddress;
+import io.cxpulse.auth.Principal;
 import io.cxpulse.auth.RateLimits;
 import io.cxpulse.auth.Revocations;
 import io.cxpulse.auth.Security;
 import io.cxpulse.auth.TokenVerifier;
-import io.cxpulse.catalog.TenantCatalog;
-import io.cxpulse.live.AlertBatch;
-import io.cxpulse.live.LiveHub;
-import io.cxpulse.live.LiveAlert;
-import io.cxpulse.live.LiveStatus;
-import io.cxpulse.live.TickFrames;
-import io.cxpulse.live.ViewFrame;
-import io.cxpulse.live.ViewKey;
-import io.cxpulse.counters.Windows;
 import io.cxpulse.catalog.CatalogRef;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.counters.Windows;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,21 +1,18 @@
 package io.cxpulse.live;
 
-import io.cxpulse.counters.Counters;
-import io.cxpulse.counters.Grain;
-import io.cxpulse.counters.Scorecards;
-import io.cxpulse.counters.WindowPlan;
-import io.cxpulse.counters.Windows;
-
-import io.cxpulse.cases.CaseChange;
-import io.cxpulse.cases.CaseUpdate;
-import io.cxpulse.cases.OpenCases;
+import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.config.Config;
+import io.cxpulse.counters.Counters;
+import io.cxpulse.counters.Grain;
+import io.cxpulse.counters.OpenCaseCounts;
+import io.cxpulse.counters.Scorecards;
+import io.cxpulse.counters.WindowPlan;
+import io.cxpulse.counters.Windows;
 import io.cxpulse.metrics.LiveMetrics;
-import io.cxpulse.store.CounterStore;
-import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.metrics.Readiness;
+import io.cxpulse.store.CounterStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -55,7 +52,7 @@ public final class LiveHub extends VerticleBase {
   public static final String ALERTS = "live.alerts";
   public static final String WRITER_STATUS = "counters.writer-status";
   public static final String STATUS = "live.status";
-  /** Open-case changes from {@link io.cxpulse.cases.CaseWatchVerticle}. */
+  /** Open-case counts ({@link CaseCounts}) from the cases feature. */
   public static final String CASES = "counters.cases";
   private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
 
@@ -72,7 +69,7 @@ public final class LiveHub extends VerticleBase {
   private final io.cxpulse.live.QuadrantWatch quadrants;
   private final LiveMetrics metrics;
   private Counters counters = new Counters();
-  private final OpenCases openCases = new OpenCases();
+  private final OpenCaseCounts openCases = new OpenCaseCounts();
   private PgSubscriber subscriber;
   private boolean started;
   private Future<Void> reloading;
@@ -108,7 +105,7 @@ public final class LiveHub extends VerticleBase {
     bus.<ViewKey>localConsumer(SUBSCRIBE, msg -> whenLoaded(() -> subscribe(msg)));
     // In order with subscribe, which waits for a reload: otherwise a view could outlive its last subscriber.
     bus.<ViewKey>localConsumer(UNSUBSCRIBE, msg -> whenLoaded(() -> views.unsubscribe(msg.body())));
-    bus.<CaseUpdate>localConsumer(CASES, msg -> cases(msg.body()));
+    bus.<CaseCounts>localConsumer(CASES, msg -> cases(msg.body()));
     bus.<Boolean>localConsumer(WRITER_STATUS, msg -> {
       writerOk = msg.body();
       publishStatus();
@@ -205,14 +202,15 @@ public final class LiveHub extends VerticleBase {
   }
 
   /** Open-case counts live in the scorecards: the views of a touchpoint whose cases changed recompute. */
-  private void cases(CaseUpdate update) {
+  private void cases(CaseCounts update) {
     if (update.reset()) {
-      openCases.reset(update.changes());
+      openCases.reset(update.touchpoints());
       views.markAllChanged();
       return;
     }
-    for (CaseChange c : update.changes()) {
-      if (openCases.apply(c) || CaseChange.BREACH.equals(c.kind())) views.markTouchpointChanged(c.tenant(), c.touchpoint());
+    for (OpenCaseCounts.Touchpoint cases : update.touchpoints()) {
+      openCases.put(cases);
+      views.markTouchpointChanged(cases.tenant(), cases.touchpoint());
     }
   }
 

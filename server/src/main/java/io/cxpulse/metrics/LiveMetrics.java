@@ -1,14 +1,13 @@
 package io.cxpulse.metrics;
 
 import io.cxpulse.catalog.Catalog;
+import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.counters.Counters;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
-import io.cxpulse.metrics.LiveStats;
 import io.cxpulse.score.NpsScore;
-import io.cxpulse.catalog.CatalogRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,17 +1,15 @@
 package io.cxpulse.server;
 
-import io.cxpulse.http.ApiError;
-import io.cxpulse.http.ApiGuards;
-import io.cxpulse.devices.DeviceRoutes;
-import io.cxpulse.http.Requests;
-import io.cxpulse.http.ServerContext;
-
 import io.cxpulse.auth.CachingVerifier;
 import io.cxpulse.auth.ClientAddress;
-import io.cxpulse.auth.RateLimits;
 import io.cxpulse.auth.Principal;
+import io.cxpulse.auth.RateLimits;
 import io.cxpulse.catalog.TenantCatalog;
-import io.cxpulse.counters.Windows;
+import io.cxpulse.devices.DeviceRoutes;
+import io.cxpulse.http.ApiError;
+import io.cxpulse.http.ApiGuards;
+import io.cxpulse.http.Requests;
+import io.cxpulse.http.ServerContext;
 import io.cxpulse.ingest.FeedbackParser;
 import io.cxpulse.ingest.FeedbackWriterVerticle;
 import io.cxpulse.ingest.WriteRequest;
@@ -29,14 +27,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

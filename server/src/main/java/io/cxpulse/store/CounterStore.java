@@ -1,6 +1,5 @@
 package io.cxpulse.store;
 
-import io.cxpulse.store.SegmentCounterStore;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
 import io.cxpulse.counters.Grain;

@@ -1,9 +1,6 @@
 package io.cxpulse.store;
 
 import io.cxpulse.counters.SegmentKey;
-
-import io.cxpulse.counters.Grain;
-import io.cxpulse.store.CounterStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
