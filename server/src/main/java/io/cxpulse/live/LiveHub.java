@@ -243,7 +243,8 @@ public final class LiveHub extends VerticleBase {
         ? tenant.touchpoints()
         : tenant.touchpoints().stream().filter(tp -> q.touchpoints().contains(tp.code())).toList();
     JsonObject body = switch (q.kind()) {
-      case SCORECARDS -> scorecards.scorecards(tenant, plan, tps, counters);
+      case SCORECARDS -> scorecards.scorecards(tenant, plan, q.comparePrevious() ? windows.previous(plan, tenant.zone(), now) : null,
+          tps, counters);
       case REASONS -> scorecards.reasons(tenant, plan, tps, counters);
     };
     msg.reply(body.encode());

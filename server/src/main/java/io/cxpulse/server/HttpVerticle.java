@@ -67,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(new Authenticate(ctx, verifier));
     IngestRoutes.mount(router, ctx);
     CatalogRoutes.mount(router, ctx, vertx);
-    AnalysisRoutes.mount(router, ctx, vertx);
+    AnalysisRoutes.mount(router, ctx);
     CaseRoutes.mount(router, ctx, vertx);
     ValueRoutes.mount(router, ctx, vertx);
     DeviceRoutes.mount(router, ctx);
