@@ -107,7 +107,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   }
 
   private void admit(Message<WriteRequest> msg, int size) {
-    ApiError overLimit = segments.admit(msg.body().tenant(), msg.body().items());
+    ApiError overLimit = segments.admit(msg.body().tenant(), msg.body().items(), msg.body().knownSegmentsOnly());
     if (overLimit != null) {
       BusErrors.fail(msg, overLimit);
       return;

@@ -4,6 +4,7 @@ import io.cxpulse.analysis.AnalysisRoutes;
 import io.cxpulse.auth.CachingVerifier;
 import io.cxpulse.cases.CaseRoutes;
 import io.cxpulse.catalog.admin.CatalogRoutes;
+import io.cxpulse.catalog.admin.SegmentRoutes;
 import io.cxpulse.devices.DeviceRoutes;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.http.ApiGuards;
@@ -65,8 +66,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(Requests::rawUtf8Query);
     router.route("/api/*").handler(ApiGuards.cors(ctx.config().allowedOrigins()));
     router.route("/api/*").handler(new Authenticate(ctx, verifier));
+    router.route("/api/*").handler(Requests::cleanQuery);
     IngestRoutes.mount(router, ctx);
     CatalogRoutes.mount(router, ctx, vertx);
+    SegmentRoutes.mount(router, ctx);
     AnalysisRoutes.mount(router, ctx);
     CaseRoutes.mount(router, ctx, vertx);
     ValueRoutes.mount(router, ctx, vertx);
