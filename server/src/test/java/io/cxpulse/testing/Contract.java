@@ -16,7 +16,6 @@ import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -166,7 +165,9 @@ public final class Contract {
 
   private Operation find(String path, HttpMethod method) {
     try {
-      return contract.findOperation(path, method);
+      // The router ignores one trailing slash (/api/v1/cases/ is the list), and so does the contract.
+      String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      return contract.findOperation(p, method);
     } catch (RuntimeException e) {
       return null;
     }
@@ -240,6 +241,8 @@ public final class Contract {
   /** A path under /api that the contract does not list: a JSON error of the contract's shape. */
   private void checkUnlisted(HttpMethod method, String path, HttpResponse<String> r) {
     String where = method + " " + path + " (not in docs/openapi.yaml)";
+    // A CORS preflight from an allowed origin: 204 without a body (the contract's description says so).
+    if (method == HttpMethod.OPTIONS && r.statusCode() == 204 && r.body().isEmpty()) return;
     if (!UNLISTED_API_STATUSES.contains(r.statusCode())) {
       throw new AssertionError("contract: " + where + " answered " + r.statusCode() + "; a path the contract does not "
           + "list may only answer an error " + UNLISTED_API_STATUSES + "; body: " + abbreviate(r.body()));
