@@ -145,14 +145,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(String pathAndQuery, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60));
     if (token != null) b.header("Authorization", "Bearer " + token);
     return b;
   }
 
   /** A GET that must answer 200: its JSON body. */
   public JsonObject getJson(String pathAndQuery, String token) {
-    return ok(get(pathAndQuery, token), 200);
+    return ok(get(pathAndQuery, token));
   }
 
   /** {@code GET /api/v1/scorecards?<query>}, which must answer 200. */
@@ -160,9 +160,14 @@ public final class TestServer implements AutoCloseable {
     return getJson("/api/v1/scorecards?" + query, token);
   }
 
+  /** Posts a feedback body as written (application/json) with this token, whatever the server answers. */
+  public HttpResponse<String> sendFeedback(String token, String json) {
+    return postJson("/api/v1/feedback", token, json);
+  }
+
   /** Posts the responses (as one JSON array) with this token, whatever the server answers. */
   public HttpResponse<String> sendFeedback(String token, List<JsonObject> items) {
-    return postJson("/api/v1/feedback", token, new JsonArray(new ArrayList<>(items)).encode());
+    return sendFeedback(token, new JsonArray(new ArrayList<>(items)).encode());
   }
 
   public HttpResponse<String> sendFeedback(String token, JsonObject... items) {
@@ -171,11 +176,16 @@ public final class TestServer implements AutoCloseable {
 
   /** Posts the responses (one JSON array) with an ingest token of the tenant; the batch must be committed (200). */
   public JsonObject postFeedback(String tenant, List<JsonObject> items) {
-    return ok(sendFeedback(ingestTokens.computeIfAbsent(tenant, this::ingestToken), items), 200);
+    return ok(sendFeedback(ingestTokens.computeIfAbsent(tenant, this::ingestToken), items));
   }
 
   public JsonObject postFeedback(String tenant, JsonObject... items) {
     return postFeedback(tenant, List.of(items));
+  }
+
+  /** The reply's JSON body after checking that it is a 200. */
+  public static JsonObject ok(HttpResponse<String> response) {
+    return ok(response, 200);
   }
 
   /** The reply's JSON body after checking its status. */
