@@ -9,33 +9,33 @@ import io.cxpulse.auth.TokenPolicy;
 import io.cxpulse.auth.Tokens;
 import io.cxpulse.cases.CaseWatchVerticle;
 import io.cxpulse.catalog.CatalogFile;
+import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.config.Config;
+import io.cxpulse.demo.DemoGenerator;
+import io.cxpulse.demo.DemoTrafficVerticle;
+import io.cxpulse.http.ServerContext;
+import io.cxpulse.ingest.FeedbackWriterVerticle;
+import io.cxpulse.ingest.WriteRequest;
+import io.cxpulse.ingest.WriteResult;
+import io.cxpulse.live.AlertBatch;
+import io.cxpulse.live.CaseCounts;
 import io.cxpulse.live.CounterDeltaBatch;
 import io.cxpulse.live.CounterQuery;
-import io.cxpulse.live.AlertBatch;
 import io.cxpulse.live.LiveHub;
 import io.cxpulse.live.LiveStatus;
 import io.cxpulse.live.TickFrames;
 import io.cxpulse.live.ViewFrame;
 import io.cxpulse.live.ViewKey;
 import io.cxpulse.metrics.LiveStats;
-import io.cxpulse.demo.DemoGenerator;
-import io.cxpulse.demo.DemoTrafficVerticle;
-import io.cxpulse.server.HttpVerticle;
-import io.cxpulse.http.ServerContext;
-import io.cxpulse.ingest.FeedbackWriterVerticle;
-import io.cxpulse.ingest.WriteRequest;
-import io.cxpulse.ingest.WriteResult;
 import io.cxpulse.metrics.Metrics;
+import io.cxpulse.metrics.Readiness;
 import io.cxpulse.metrics.StructuredLogs;
+import io.cxpulse.server.HttpVerticle;
 import io.cxpulse.store.CatalogStore;
 import io.cxpulse.store.CounterStore;
 import io.cxpulse.store.Database;
 import io.cxpulse.store.DeviceTokenStore;
-import io.cxpulse.catalog.CatalogRef;
-import io.cxpulse.LocalCodec;
-import io.cxpulse.metrics.Readiness;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,7 +96,7 @@ public final class Server implements AutoCloseable {
     Vertx vertx = metrics.newVertx(new VertxOptions());
     try {
       for (Class<?> type : List.of(WriteRequest.class, WriteResult.class, CounterQuery.class, CounterDeltaBatch.class,
-          ViewKey.class, ViewFrame.class, TickFrames.class, AlertBatch.class, LiveStatus.class)) {
+          ViewKey.class, ViewFrame.class, TickFrames.class, AlertBatch.class, LiveStatus.class, CaseCounts.class)) {
         LocalCodec.register(vertx, type);
       }
       await(keyRing.start(vertx, config.security().jwksRefresh()));

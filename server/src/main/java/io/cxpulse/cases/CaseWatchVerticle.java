@@ -1,10 +1,11 @@
 package io.cxpulse.cases;
 
-import io.cxpulse.live.AlertBatch;
-import io.cxpulse.live.LiveHub;
-import io.cxpulse.live.LiveAlert;
 import io.cxpulse.catalog.CatalogRef;
-import io.cxpulse.LocalCodec;
+import io.cxpulse.counters.OpenCaseCounts;
+import io.cxpulse.live.AlertBatch;
+import io.cxpulse.live.CaseCounts;
+import io.cxpulse.live.LiveAlert;
+import io.cxpulse.live.LiveHub;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
@@ -17,11 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hears every case change on PostgreSQL channel {@value CaseNotifications#CHANNEL} (this node's
- * too: the writer and the case routes only NOTIFY) and turns it into live alerts
- * ({@code live.alerts}: a new case, an SLA breach) and open-case counts for the counters verticle
- * ({@value LiveHub#CASES}). At start, and whenever the listen connection comes back, it
- * loads the open cases; changes heard meanwhile are held and applied after the load, in order.
+ * Owns this node's copy of the open cases ({@link OpenCases}). Hears every case change on
+ * PostgreSQL channel {@value CaseNotifications#CHANNEL} (this node's too: the writer and the case
+ * routes only NOTIFY) and turns it into live alerts ({@code live.alerts}: a new case, an SLA
+ * breach) and, for each touchpoint whose cases changed, a copy of its open cases for the live hub
+ * ({@value LiveHub#CASES}). At start, and whenever the listen connection comes back, it loads
+ * the open cases; changes heard meanwhile are held and applied after the load, in order.
  * Every {@code CASE_CHECK_MS} it claims the open cases past their first-response deadline with one
  * UPDATE … RETURNING, so that with several nodes each breach is alerted exactly once, and
  * announces them by NOTIFY in the same transaction. Runs on its own event loop.
@@ -39,6 +41,7 @@ public final class CaseWatchVerticle extends VerticleBase {
   private boolean started;
   private boolean checking;
   private final List<CaseChange> held = new ArrayList<>();
+  private final OpenCases open = new OpenCases();
 
   public CaseWatchVerticle(Pool pool, CatalogRef catalog, Clock clock, PgConnectOptions listenOptions, long checkMs) {
     this.pool = pool;
@@ -50,7 +53,6 @@ public final class CaseWatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalCodec.register(vertx, CaseUpdate.class);
     subscriber = PgSubscriber.subscriber(vertx, listenOptions).reconnectPolicy(retries -> 1_000L);
     subscriber.channel(CaseNotifications.CHANNEL)
         .handler(this::heard)
@@ -73,15 +75,14 @@ public final class CaseWatchVerticle extends VerticleBase {
     return CaseStore.loadOpen(pool, tenants()).onComplete(ar -> {
       loading = false;
       if (ar.succeeded()) {
-        vertx.eventBus().send(LiveHub.CASES, new CaseUpdate(true, ar.result()));
+        open.reset(ar.result());
       } else {
         LOG.warn("loading open cases failed, retrying in a second: {}", ar.cause().getMessage());
         vertx.setTimer(1_000, id -> load());
       }
-      if (!held.isEmpty()) {
-        vertx.eventBus().send(LiveHub.CASES, new CaseUpdate(false, held));
-        held.clear();
-      }
+      held.forEach(open::apply);
+      held.clear();
+      vertx.eventBus().send(LiveHub.CASES, new CaseCounts(true, open.all()));
     }).mapEmpty();
   }
 
@@ -100,8 +101,18 @@ public final class CaseWatchVerticle extends VerticleBase {
       if (alert != null) alerts.add(alert);
     }
     if (!alerts.isEmpty()) vertx.eventBus().publish(LiveHub.ALERTS, new AlertBatch(alerts));
-    if (loading) held.addAll(changes);
-    else vertx.eventBus().send(LiveHub.CASES, new CaseUpdate(false, changes));
+    if (loading) {
+      held.addAll(changes);
+      return;
+    }
+    // A breach changes no count, but "overdue" moves: the touchpoint's views recompute.
+    java.util.Map<String, OpenCaseCounts.Touchpoint> touched = new java.util.LinkedHashMap<>();
+    for (CaseChange c : changes) {
+      if (open.apply(c) || CaseChange.BREACH.equals(c.kind())) {
+        touched.put(c.tenant() + '\u0000' + c.touchpoint(), open.of(c.tenant(), c.touchpoint()));
+      }
+    }
+    if (!touched.isEmpty()) vertx.eventBus().send(LiveHub.CASES, new CaseCounts(false, List.copyOf(touched.values())));
   }
 
   private void checkBreaches() {

@@ -1,6 +1,5 @@
 package io.cxpulse.counters;
 
-import io.cxpulse.counters.Feedback;
 import io.cxpulse.score.RaterDimension;
 import io.cxpulse.score.Tally;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.cxpulse.counters;
 
-import io.cxpulse.cases.OpenCases;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.score.CesScore;
 import io.cxpulse.score.Csat3Score;
 import io.cxpulse.score.CsatScore;
+import io.cxpulse.score.NpsChange;
 import io.cxpulse.score.NpsScore;
 import io.cxpulse.score.RaterDimension;
 import io.cxpulse.score.RaterDimensionScore;
@@ -15,6 +15,7 @@ import io.cxpulse.score.ReasonAnalysis;
 import io.cxpulse.score.ReasonInput;
 import io.cxpulse.score.ReasonScore;
 import io.cxpulse.score.Tally;
+import io.cxpulse.score.TargetStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -22,11 +23,16 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Builds the JSON of API.md's scorecards and reasons responses from tallies. */
+/**
+ * Builds the JSON of the scorecards and reasons responses from tallies, with every judgement a
+ * page shows (target status, the change against the previous period, intervals of reason items)
+ * made here, once, for REST and live alike.
+ */
 public final class Scorecards {
   private final int minN;
-  private OpenCases cases;
+  private OpenCaseCounts cases;
   private Clock clock;
 
   public Scorecards(int minN) {
@@ -34,14 +40,24 @@ public final class Scorecards {
   }
 
   /** Adds {@code "cases": {"open", "overdue", "oldestOpenAt"}} to every scorecard, overdue as of the clock's now. */
-  public Scorecards withCases(OpenCases cases, Clock clock) {
+  public Scorecards withCases(OpenCaseCounts cases, Clock clock) {
     this.cases = cases;
     this.clock = clock;
     return this;
   }
 
   public JsonObject scorecards(TenantCatalog tenant, WindowPlan plan, List<Touchpoint> touchpoints, Counters counters) {
+    return scorecards(tenant, plan, null, touchpoints, counters);
+  }
+
+  /**
+   * The scorecards of {@code plan}; with a {@code previous} plan, each card also carries the
+   * previous period's card and the NPS change between the two, judged from the counts.
+   */
+  public JsonObject scorecards(TenantCatalog tenant, WindowPlan plan, WindowPlan previous, List<Touchpoint> touchpoints,
+      Counters counters) {
     Tally overall = new Tally();
+    Tally overallBefore = new Tally();
     JsonArray rows = new JsonArray();
     for (Touchpoint tp : touchpoints) {
       Tally t = counters.sum(tenant.id(), tp.code(), plan);
@@ -53,20 +69,36 @@ public final class Scorecards {
           .put("stage", tp.stage())
           .put("order", tp.order())
           .put("targets", targets(tp));
-      scorecard(t, tenant.raterWeights()).forEach(e -> row.put(e.getKey(), e.getValue()));
+      scorecard(t, tenant.raterWeights(), tp.targets()).forEach(e -> row.put(e.getKey(), e.getValue()));
       if (cases != null) row.put("cases", cases.summary(tenant.id(), List.of(tp.code()), tenant.zone(), clock.instant()));
+      if (previous != null) {
+        Tally before = counters.sum(tenant.id(), tp.code(), previous);
+        overallBefore.addAll(before);
+        compare(row, t, before, tenant.raterWeights(), tp.targets());
+      }
       rows.add(row);
     }
-    JsonObject all = scorecard(overall, tenant.raterWeights());
+    JsonObject all = scorecard(overall, tenant.raterWeights(), Map.of());
     if (cases != null) {
       all.put("cases", cases.summary(tenant.id(), touchpoints.stream().map(Touchpoint::code).toList(), tenant.zone(),
           clock.instant()));
     }
-    return new JsonObject()
+    if (previous != null) compare(all, overall, overallBefore, tenant.raterWeights(), Map.of());
+    JsonObject body = new JsonObject()
         .put("tenant", tenant.id())
-        .put("window", window(plan, tenant.zone()))
-        .put("overall", all)
-        .put("touchpoints", rows);
+        .put("window", window(plan, tenant.zone()));
+    if (previous != null) body.put("previousWindow", window(previous, tenant.zone()));
+    return body.put("overall", all).put("touchpoints", rows);
+  }
+
+  /** {@code previous}: the previous period's card; {@code change.nps}: the adjusted-Wald z-test and its verdict. */
+  private void compare(JsonObject card, Tally now, Tally before, double[] raterWeights, Map<String, Double> targets) {
+    card.put("previous", scorecard(before, raterWeights, targets));
+    NpsChange change = NpsChange.of(NpsScore.of(now.nps(), minN), NpsScore.of(before.nps(), minN), minN);
+    JsonObject nps = new JsonObject().put("delta", change.delta()).put("z", change.z())
+        .put("significant", change.significant()).put("verdict", change.verdict());
+    if (change.insufficientN()) nps.put("insufficientN", true);
+    card.put("change", new JsonObject().put("nps", nps));
   }
 
   public JsonObject reasons(TenantCatalog tenant, WindowPlan plan, List<Touchpoint> touchpoints, Counters counters) {
@@ -83,6 +115,7 @@ public final class Scorecards {
       ReasonScore s = scores.get(i);
       Reason r = tenant.reasons().get(i);
       long[] c = sum.reasons().getOrDefault(r.code(), new long[4]);
+      NpsScore item = NpsScore.ofCategories(s.promoters(), s.passives(), s.detractors(), minN);
       items.add(new JsonObject()
           .put("code", r.code())
           .put("label", r.label())
@@ -96,6 +129,8 @@ public final class Scorecards {
           .put("withoutNps", c[Tally.NO_NPS])
           .put("attention", s.attention())
           .put("subNps", s.subNps())
+          .put("subNpsMoe", item.moe())
+          .put("ci", item.ciLow() == null ? null : new JsonArray().add(item.ciLow()).add(item.ciHigh()))
           .put("lowConfidence", s.n() < minN)
           .put("quadrant", s.quadrant() == null ? null : s.quadrant().code()));
     }
@@ -112,7 +147,8 @@ public final class Scorecards {
     return out;
   }
 
-  static JsonObject window(WindowPlan plan, ZoneId zone) {
+  /** The reply's {@code window}: what the plan covers, in the tenant's zone. */
+  public static JsonObject window(WindowPlan plan, ZoneId zone) {
     return new JsonObject()
         .put("name", plan.name())
         .put("from", ZonedDateTime.ofInstant(plan.from(), zone).toOffsetDateTime().toString())
@@ -120,7 +156,8 @@ public final class Scorecards {
         .put("timeZone", zone.getId());
   }
 
-  public JsonObject scorecard(Tally t, double[] raterWeights) {
+  /** One card; {@code targets} (by metric: nps, csat) give its target statuses, empty for none. */
+  public JsonObject scorecard(Tally t, double[] raterWeights, Map<String, Double> targets) {
     NpsScore nps = NpsScore.of(t.nps(), minN);
     CsatScore csat = CsatScore.of(t.csat());
     Csat3Score csat3 = Csat3Score.of(t.csat3());
@@ -135,17 +172,13 @@ public final class Scorecards {
     return new JsonObject()
         .put("responses", t.responses())
         .put("comments", t.comments())
-        .put("nps", new JsonObject()
-            .put("n", nps.n())
-            .put("promoters", nps.promoters())
-            .put("passives", nps.passives())
-            .put("detractors", nps.detractors())
-            .put("score", nps.score())
-            .put("moe", nps.moe())
-            .put("ci", nps.ciLow() == null ? null : new JsonArray().add(nps.ciLow()).add(nps.ciHigh()))
-            .put("lowConfidence", nps.lowConfidence())
+        .put("nps", nps(nps)
+            .put("target", targets.get("nps"))
+            .put("status", TargetStatus.judge(nps.score(), targets.get("nps"), nps.moe(), nps.n(), minN).code())
             .put("histogram", array(nps.histogram())))
         .put("csat", new JsonObject().put("n", csat.n()).put("mean", csat.mean()).put("top2", csat.top2())
+            .put("target", targets.get("csat"))
+            .put("status", TargetStatus.judge(csat.top2(), targets.get("csat"), null, csat.n(), minN).code())
             .put("histogram", array(csat.histogram())))
         .put("csat3", new JsonObject().put("n", csat3.n()).put("satisfied", csat3.satisfied())
             .put("neutral", csat3.neutral()).put("dissatisfied", csat3.dissatisfied()).put("net", csat3.net())
@@ -153,6 +186,19 @@ public final class Scorecards {
         .put("ces", new JsonObject().put("n", ces.n()).put("mean", ces.mean()).put("easy", ces.easy())
             .put("histogram", array(ces.histogram())))
         .put("rater", new JsonObject().put("index", rater.index()).put("dimensions", dims));
+  }
+
+  /** An NPS with its n, counts, score, adjusted-Wald margin and interval, and the low-confidence mark. */
+  public static JsonObject nps(NpsScore nps) {
+    return new JsonObject()
+        .put("n", nps.n())
+        .put("promoters", nps.promoters())
+        .put("passives", nps.passives())
+        .put("detractors", nps.detractors())
+        .put("score", nps.score())
+        .put("moe", nps.moe())
+        .put("ci", nps.ciLow() == null ? null : new JsonArray().add(nps.ciLow()).add(nps.ciHigh()))
+        .put("lowConfidence", nps.lowConfidence());
   }
 
   private static JsonArray array(long[] values) {

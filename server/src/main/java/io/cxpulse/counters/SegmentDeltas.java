@@ -1,8 +1,5 @@
 package io.cxpulse.counters;
 
-import io.cxpulse.counters.CounterDeltas;
-import io.cxpulse.counters.Grain;
-import io.cxpulse.counters.Feedback;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

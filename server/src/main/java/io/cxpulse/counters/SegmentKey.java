@@ -1,6 +1,5 @@
 package io.cxpulse.counters;
 
-import io.cxpulse.counters.Grain;
 import java.util.Comparator;
 
 /**

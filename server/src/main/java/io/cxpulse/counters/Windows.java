@@ -98,6 +98,12 @@ public final class Windows {
     return new WindowPlan(name, start, cur.isAfter(to) ? cur : to, List.copyOf(ranges));
   }
 
+  /** The period of the same length that ends where {@code plan} starts (for compare=previous). */
+  public WindowPlan previous(WindowPlan plan, ZoneId zone, Instant now) {
+    Instant from = plan.from();
+    return range("previous", from.minus(Duration.between(from, plan.to())), from, zone, now);
+  }
+
   private static void append(List<WindowPlan.Range> ranges, Grain grain, long bucket) {
     if (!ranges.isEmpty()) {
       WindowPlan.Range last = ranges.get(ranges.size() - 1);

@@ -1,14 +1,12 @@
 package io.cxpulse.devices;
 
-import io.cxpulse.http.ApiError;
-import io.cxpulse.http.Requests;
-import io.cxpulse.http.ServerContext;
-
 import io.cxpulse.auth.Principal;
 import io.cxpulse.auth.Revocations;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.config.SecurityConfig;
-import io.cxpulse.store.DeviceTokenStore;
+import io.cxpulse.http.ApiError;
+import io.cxpulse.http.Requests;
+import io.cxpulse.http.ServerContext;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

@@ -2,10 +2,10 @@ package io.cxpulse.http;
 
 import io.cxpulse.auth.Security;
 import io.cxpulse.auth.Tokens;
+import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.config.Config;
 import io.cxpulse.metrics.LiveStats;
 import io.cxpulse.metrics.Metrics;
-import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.metrics.Readiness;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;

@@ -1,13 +1,11 @@
 package io.cxpulse.ingest;
 
-import io.cxpulse.counters.Feedback;
-
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.counters.Feedback;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.score.RaterDimension;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,21 +1,20 @@
 package io.cxpulse.ingest;
 
-import io.cxpulse.counters.Feedback;
-
-import io.cxpulse.store.SegmentCounterStore;
-import io.cxpulse.counters.SegmentDeltas;
-import io.cxpulse.ingest.SegmentLimits;
 import io.cxpulse.cases.CaseStore;
 import io.cxpulse.config.Config;
-import io.cxpulse.http.ApiError;
-import io.cxpulse.live.CounterDeltaBatch;
 import io.cxpulse.counters.CounterDeltas;
-import io.cxpulse.live.LiveHub;
+import io.cxpulse.counters.Feedback;
+import io.cxpulse.counters.SegmentDeltas;
+import io.cxpulse.http.ApiError;
+import io.cxpulse.http.BusErrors;
+import io.cxpulse.live.CounterDeltaBatch;
 import io.cxpulse.live.DeltaNotifications;
 import io.cxpulse.live.DetractorAlert;
+import io.cxpulse.live.LiveHub;
 import io.cxpulse.metrics.BusinessMetrics;
 import io.cxpulse.metrics.Metrics;
 import io.cxpulse.store.FeedbackStore;
+import io.cxpulse.store.SegmentCounterStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -43,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedbackWriterVerticle extends VerticleBase {
   public static final String WRITE = "feedback.write";
-  /** Failure code of a request refused because the queue is full or the database is unavailable. */
-  public static final int UNAVAILABLE = 503;
   private static final Logger LOG = LoggerFactory.getLogger(FeedbackWriterVerticle.class);
 
   private record Pending(WriteRequest request, Message<WriteRequest> message) {}
@@ -86,7 +83,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     int size = msg.body().items().size();
     if (queuedItems + size > config.ingestQueueLimit() && queuedItems > 0) {
       metrics.ingest().queueFull();
-      msg.fail(UNAVAILABLE, "ingest queue full");
+      BusErrors.fail(msg, unavailable("ingest queue full"));
       return;
     }
     if (segments.stale()) {
@@ -100,7 +97,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   private void admit(Message<WriteRequest> msg, int size) {
     ApiError overLimit = segments.admit(msg.body().tenant(), msg.body().items());
     if (overLimit != null) {
-      msg.fail(SegmentLimits.REJECTED, overLimit.toJson().encode());
+      BusErrors.fail(msg, overLimit);
       return;
     }
     queue.add(new Pending(msg.body(), msg));
@@ -232,7 +229,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
             LOG.warn("batch of {} responses not committed ({} failed batches in a row): {}", rows.size(), failedBatches,
                 err.getMessage());
           }
-          for (Pending p : batch) p.message().fail(UNAVAILABLE, "database unavailable");
+          for (Pending p : batch) BusErrors.fail(p.message(), unavailable("database unavailable"));
           metrics.ingest().failedBatch();
           // The COMMIT may have reached the server even though its answer did not reach us: the
           // counters in memory may then be behind the table. Reload them before the next batch.
@@ -243,12 +240,17 @@ public final class FeedbackWriterVerticle extends VerticleBase {
         .mapEmpty();
   }
 
+  /** A refusal that the client should retry: nothing of the request was stored. */
+  private static ApiError unavailable(String why) {
+    return ApiError.unavailable("cannot store feedback right now (" + why + "); retry with the same eventId", 1);
+  }
+
   private static DetractorAlert alert(WriteRequest request, Feedback f) {
     return new DetractorAlert(request.tenant(), f.touchpoint(), f.eventId(), f.nps(), f.reasons(),
         DetractorAlert.cut(f.comment()), f.contactConsent(), f.occurredAt().atZone(request.zone()).toOffsetDateTime().toString());
   }
 
-  /** Tells the counters verticle (and so the screens) whether writes are going through. */
+  /** Tells the live hub (and so the screens) whether writes are going through. */
   private void databaseOk(boolean ok) {
     if (ok != lastOk) {
       lastOk = ok;
@@ -268,7 +270,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
       if ((!writing && queue.isEmpty()) || System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(id);
         if (!queue.isEmpty()) LOG.warn("stopping with {} requests not written (answered 503)", queue.size());
-        for (Pending p : queue) p.message().fail(UNAVAILABLE, "server shutting down");
+        for (Pending p : queue) BusErrors.fail(p.message(), unavailable("server shutting down"));
         queue.clear();
         drained.complete();
       }

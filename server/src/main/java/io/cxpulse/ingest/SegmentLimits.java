@@ -1,14 +1,12 @@
 package io.cxpulse.ingest;
 
-import io.cxpulse.store.SegmentCounterStore;
-
 import io.cxpulse.catalog.Catalog;
-import io.cxpulse.catalog.TenantCatalog;
-import io.cxpulse.http.ApiError;
-import io.cxpulse.counters.Feedback;
 import io.cxpulse.catalog.CatalogRef;
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.counters.Feedback;
+import io.cxpulse.http.ApiError;
+import io.cxpulse.store.SegmentCounterStore;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,9 +28,6 @@ import java.util.Set;
  * thread-safe.
  */
 public final class SegmentLimits {
-  /** Failure code of a write refused for segment cardinality; the message is the error JSON. */
-  public static final int REJECTED = 422;
-
   private final CatalogRef catalog;
   private final int defaultLimit;
   private final Map<String, Map<String, Set<String>>> known = new HashMap<>();
@@ -113,15 +108,5 @@ public final class SegmentLimits {
     }
     added.forEach((key, values) -> byKey.get(key).addAll(values));
     return null;
-  }
-
-  public static ApiError fromReply(String message) {
-    JsonObject j = new JsonObject(message);
-    List<ApiError.Detail> details = new ArrayList<>();
-    for (Object d : j.getJsonArray("details", new io.vertx.core.json.JsonArray())) {
-      JsonObject o = (JsonObject) d;
-      details.add(new ApiError.Detail(o.getString("path"), o.getString("message")));
-    }
-    return new ApiError(REJECTED, j.getString("error"), j.getString("message"), details, null);
   }
 }

@@ -1,7 +1,6 @@
 package io.cxpulse.ingest;
 
 import io.cxpulse.counters.Feedback;
-
 import java.time.ZoneId;
 import java.util.List;
 

@@ -1,7 +1,6 @@
 package io.cxpulse.live;
 
 import io.cxpulse.counters.CounterKey;
-
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

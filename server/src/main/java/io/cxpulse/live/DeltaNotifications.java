@@ -2,7 +2,6 @@ package io.cxpulse.live;
 
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Grain;
-
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

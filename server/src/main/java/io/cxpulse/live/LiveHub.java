@@ -1,21 +1,18 @@
 package io.cxpulse.live;
 
-import io.cxpulse.counters.Counters;
-import io.cxpulse.counters.Grain;
-import io.cxpulse.counters.Scorecards;
-import io.cxpulse.counters.WindowPlan;
-import io.cxpulse.counters.Windows;
-
-import io.cxpulse.cases.CaseChange;
-import io.cxpulse.cases.CaseUpdate;
-import io.cxpulse.cases.OpenCases;
+import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.config.Config;
+import io.cxpulse.counters.Counters;
+import io.cxpulse.counters.Grain;
+import io.cxpulse.counters.OpenCaseCounts;
+import io.cxpulse.counters.Scorecards;
+import io.cxpulse.counters.WindowPlan;
+import io.cxpulse.counters.Windows;
 import io.cxpulse.metrics.LiveMetrics;
-import io.cxpulse.store.CounterStore;
-import io.cxpulse.catalog.CatalogRef;
 import io.cxpulse.metrics.Readiness;
+import io.cxpulse.store.CounterStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -31,15 +28,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the in-memory counters and the live views over them; nothing else touches either.
+ * The live hub: owns the in-memory counters, the live views over them, the open-case counts and
+ * the fix-first watch; nothing else touches any of them.
  * <ul>
  *   <li>consumes {@code counters.apply}: increments committed by this node's writer;</li>
  *   <li>listens on PostgreSQL channel {@value DeltaNotifications#CHANNEL} for other nodes'
  *       increments (its own are skipped), and reloads when that connection comes back after a loss;</li>
  *   <li>consumes {@code counters.query} (scorecards and reasons, replied as encoded JSON),
- *       {@code counters.reload}, {@code live.subscribe} / {@code live.unsubscribe};</li>
+ *       {@code counters.reload}, {@code live.subscribe} / {@code live.unsubscribe}, and
+ *       {@code counters.cases} (open-case counts from the cases feature);</li>
  *   <li>publishes {@code live.frames} once per tick with the views that changed, and
- *       {@code live.alerts} with the detractors of each applied batch.</li>
+ *       {@code live.alerts} with the detractors of each applied batch and items moving into
+ *       fix-first, and {@code live.status} when its numbers may be behind.</li>
  * </ul>
  * A reload reads the table in one REPEATABLE READ snapshot; batches that arrive meanwhile are held
  * and applied afterwards unless the snapshot already saw their transaction, so none is lost or
@@ -55,7 +55,7 @@ public final class LiveHub extends VerticleBase {
   public static final String ALERTS = "live.alerts";
   public static final String WRITER_STATUS = "counters.writer-status";
   public static final String STATUS = "live.status";
-  /** Open-case changes from {@link io.cxpulse.cases.CaseWatchVerticle}. */
+  /** Open-case counts ({@link CaseCounts}) from the cases feature. */
   public static final String CASES = "counters.cases";
   private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
 
@@ -72,7 +72,7 @@ public final class LiveHub extends VerticleBase {
   private final io.cxpulse.live.QuadrantWatch quadrants;
   private final LiveMetrics metrics;
   private Counters counters = new Counters();
-  private final OpenCases openCases = new OpenCases();
+  private final OpenCaseCounts openCases = new OpenCaseCounts();
   private PgSubscriber subscriber;
   private boolean started;
   private Future<Void> reloading;
@@ -108,7 +108,7 @@ public final class LiveHub extends VerticleBase {
     bus.<ViewKey>localConsumer(SUBSCRIBE, msg -> whenLoaded(() -> subscribe(msg)));
     // In order with subscribe, which waits for a reload: otherwise a view could outlive its last subscriber.
     bus.<ViewKey>localConsumer(UNSUBSCRIBE, msg -> whenLoaded(() -> views.unsubscribe(msg.body())));
-    bus.<CaseUpdate>localConsumer(CASES, msg -> cases(msg.body()));
+    bus.<CaseCounts>localConsumer(CASES, msg -> cases(msg.body()));
     bus.<Boolean>localConsumer(WRITER_STATUS, msg -> {
       writerOk = msg.body();
       publishStatus();
@@ -205,14 +205,15 @@ public final class LiveHub extends VerticleBase {
   }
 
   /** Open-case counts live in the scorecards: the views of a touchpoint whose cases changed recompute. */
-  private void cases(CaseUpdate update) {
+  private void cases(CaseCounts update) {
     if (update.reset()) {
-      openCases.reset(update.changes());
+      openCases.reset(update.touchpoints());
       views.markAllChanged();
       return;
     }
-    for (CaseChange c : update.changes()) {
-      if (openCases.apply(c) || CaseChange.BREACH.equals(c.kind())) views.markTouchpointChanged(c.tenant(), c.touchpoint());
+    for (OpenCaseCounts.Touchpoint cases : update.touchpoints()) {
+      openCases.put(cases);
+      views.markTouchpointChanged(cases.tenant(), cases.touchpoint());
     }
   }
 
@@ -245,7 +246,8 @@ public final class LiveHub extends VerticleBase {
         ? tenant.touchpoints()
         : tenant.touchpoints().stream().filter(tp -> q.touchpoints().contains(tp.code())).toList();
     JsonObject body = switch (q.kind()) {
-      case SCORECARDS -> scorecards.scorecards(tenant, plan, tps, counters);
+      case SCORECARDS -> scorecards.scorecards(tenant, plan, q.comparePrevious() ? windows.previous(plan, tenant.zone(), now) : null,
+          tps, counters);
       case REASONS -> scorecards.reasons(tenant, plan, tps, counters);
     };
     msg.reply(body.encode());

@@ -1,13 +1,12 @@
 package io.cxpulse.live;
 
+import io.cxpulse.catalog.TenantCatalog;
+import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
 import io.cxpulse.counters.Scorecards;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
-
-import io.cxpulse.catalog.TenantCatalog;
-import io.cxpulse.catalog.Touchpoint;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,10 +4,8 @@ import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
-import io.cxpulse.live.ChangedTouchpoints;
 import io.cxpulse.counters.CounterKey;
 import io.cxpulse.counters.Counters;
-import io.cxpulse.live.LiveAlert;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
 import io.cxpulse.score.NpsScore;
@@ -39,7 +37,7 @@ import java.util.Set;
  * evaluated on the tick after it received increments, and every touchpoint once a minute (the
  * rolling window moves). After a counter reload {@link #baseline} takes the state silently, so a
  * restart does not repeat alerts for items already in fix-first. Plain Java, owned by the
- * counters verticle.
+ * live hub.
  */
 public final class QuadrantWatch {
   private final Windows windows;

@@ -1,13 +1,12 @@
 package io.cxpulse.metrics;
 
-import io.cxpulse.config.Config;
 import io.cxpulse.catalog.CatalogRef;
-import io.cxpulse.metrics.Readiness;
+import io.cxpulse.config.Config;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

@@ -12,6 +12,13 @@ package io.cxpulse.score;
  */
 public record NpsChange(Double delta, Double z, boolean significant, boolean insufficientN) {
 
+  /** What a page says of the change: {@code insufficient}, {@code up}, {@code down} or {@code flat} (not significant). */
+  public String verdict() {
+    if (insufficientN || delta == null) return "insufficient";
+    if (!significant) return "flat";
+    return delta > 0 ? "up" : "down";
+  }
+
   public static NpsChange of(NpsScore current, NpsScore previous, int minN) {
     boolean insufficient = current.n() < minN || previous.n() < minN;
     NpsComparison c = NpsComparison.of(current, previous);

@@ -41,6 +41,18 @@ public record NpsScore(long n, long promoters, long passives, long detractors, D
         Math.max(-100.0, centre - moe), Math.min(100.0, centre + moe), n < minN, histogram11);
   }
 
+  /**
+   * The NPS of respondents known only by category (a reason item's promoters, passives and
+   * detractors): the same score and interval; the histogram holds the counts at 0, 7 and 10.
+   */
+  public static NpsScore ofCategories(long promoters, long passives, long detractors, int minN) {
+    long[] histogram = new long[11];
+    histogram[0] = detractors;
+    histogram[7] = passives;
+    histogram[10] = promoters;
+    return of(histogram, minN);
+  }
+
   /** p' − d', the adjusted net as a fraction; defined for n = 0 as well. */
   public double adjustedNet() {
     return adjustedNet(n, promoters, detractors);

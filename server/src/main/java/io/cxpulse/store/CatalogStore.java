@@ -1,11 +1,9 @@
 package io.cxpulse.store;
 
-import io.cxpulse.store.SegmentCounterStore;
 import io.cxpulse.catalog.Catalog;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
-import io.cxpulse.http.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -49,37 +47,41 @@ public final class CatalogStore {
   }
 
   /**
+   * What a change did: the segment keys that became counted, or, when the stored responses already
+   * carry more distinct values of a key than its limit allows, those keys with their counts (and
+   * then nothing was changed).
+   */
+  public record Change(List<String> counted, Map<String, Long> overLimit) {
+    public boolean refused() {
+      return !overLimit.isEmpty();
+    }
+  }
+
+  /**
    * One tenant's change from the admin endpoint, in one transaction that every node hears
    * ({@value #CHANNEL}): adds and updates like a catalog file, and counts each segment key that
    * becomes counted from the responses already stored (see {@link SegmentCounterStore#backfill}),
    * serialized against the writers of the tenant by its advisory lock. A key whose stored
-   * responses already carry more than {@code segmentLimit} distinct values fails the change with
-   * a 422 (nothing changed). Returns the keys that became counted.
+   * responses already carry more than {@code segmentLimit} distinct values refuses the whole change.
    */
-  public Future<List<String>> change(TenantCatalog tenant, int segmentLimit, long quarterCutoff, long minuteCutoff) {
+  public Future<Change> change(TenantCatalog tenant, int segmentLimit, long quarterCutoff, long minuteCutoff) {
     return pool.withTransaction(conn -> SegmentCounterStore.lockCountedKeys(conn, tenant.id()).compose(counted -> {
       List<String> given = tenant.settings().containsKey("segments") ? tenant.segmentKeys() : List.of();
       List<String> added = given.stream().filter(k -> !counted.contains(k)).toList();
-      List<ApiError.Detail> tooMany = new ArrayList<>();
+      Map<String, Long> overLimit = new LinkedHashMap<>();
       Future<?> checked = Future.succeededFuture();
       for (String key : added) {
         checked = checked.compose(v -> SegmentCounterStore.distinctValues(conn, tenant.id(), key).onSuccess(n -> {
-          if (n > segmentLimit) {
-            tooMany.add(new ApiError.Detail("/segments/" + given.indexOf(key), "the stored responses carry " + n
-                + " distinct values of '" + key + "', more than its limit of " + segmentLimit));
-          }
+          if (n > segmentLimit) overLimit.put(key, n);
         }));
       }
       return checked.compose(v -> {
-        if (!tooMany.isEmpty()) {
-          return Future.<List<String>>failedFuture(new ApiError(422, "segment_limit",
-              "a segment key would count more distinct values than its limit; nothing was changed", tooMany, null));
-        }
+        if (!overLimit.isEmpty()) return Future.succeededFuture(new Change(List.of(), overLimit));
         return upsert(conn, List.of(tenant))
             .compose(x -> added.isEmpty() ? Future.succeededFuture(0)
                 : SegmentCounterStore.backfill(conn, tenant.id(), added, quarterCutoff, minuteCutoff))
             .compose(x -> FeedbackStore.notify(conn, CHANNEL, List.of(tenant.id())))
-            .map(x -> added);
+            .map(x -> new Change(added, Map.of()));
       });
     }));
   }

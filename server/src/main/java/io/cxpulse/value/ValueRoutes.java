@@ -5,6 +5,7 @@ import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
 import io.cxpulse.http.ApiError;
+import io.cxpulse.http.ApiGuards;
 import io.cxpulse.http.Requests;
 import io.cxpulse.http.ServerContext;
 import io.vertx.core.Future;
@@ -42,6 +43,7 @@ public final class ValueRoutes {
 
   public static void mount(Router router, ServerContext ctx, Vertx vertx) {
     ValueRoutes routes = new ValueRoutes(ctx);
+    router.post("/api/v1/outcomes").handler(rc -> ApiGuards.ingestLimit(rc, ctx.security()));
     router.post("/api/v1/outcomes").handler(Requests::requireBatchMediaType);
     router.post("/api/v1/outcomes").handler(BodyHandler.create(false).setBodyLimit(ctx.config().bodyLimitBytes()))
         .handler(routes::ingest);

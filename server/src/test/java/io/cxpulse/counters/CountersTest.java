@@ -2,7 +2,6 @@ package io.cxpulse.counters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxpulse.counters.Feedback;
 import io.cxpulse.score.Tally;
 import java.time.Duration;
 import java.time.Instant;

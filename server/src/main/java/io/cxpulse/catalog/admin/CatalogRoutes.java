@@ -1,11 +1,10 @@
 package io.cxpulse.catalog.admin;
 
+import io.cxpulse.auth.Principal;
 import io.cxpulse.catalog.CatalogFile;
 import io.cxpulse.catalog.Reason;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
-
-import io.cxpulse.auth.Principal;
 import io.cxpulse.counters.Grain;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.http.Requests;
@@ -121,14 +120,25 @@ public final class CatalogRoutes {
     Instant now = ctx.clock().instant();
     long quarterCutoff = Grain.QUARTER.firstBucketFrom(now.minus(ctx.config().quarterRetention()));
     long minuteCutoff = Grain.MINUTE.firstBucketFrom(now.minus(ctx.config().minuteRetention()));
-    store.change(tenant, segmentLimit(tenant, current), quarterCutoff, minuteCutoff)
-        .recover(err -> Future.failedFuture(err instanceof ApiError ? err
-            : ApiError.unavailable("cannot change the catalog right now (" + err.getMessage() + "); nothing was changed", 1)))
-        // This node reads the change at once; every node (this one too) reads it again on the NOTIFY.
-        .compose(added -> CatalogWatchVerticle.reload(store, ctx.catalog())
-            .recover(err -> Future.failedFuture(ApiError.unavailable(
-                "the catalog was changed but cannot be read back right now; GET it later", 1))))
-        .onSuccess(catalog -> Requests.json(rc, 200, json(ctx.catalog().get().tenant(current.id()), principal).encode()))
+    int limit = segmentLimit(tenant, current);
+    store.change(tenant, limit, quarterCutoff, minuteCutoff)
+        .recover(err -> Future.failedFuture(
+            ApiError.unavailable("cannot change the catalog right now (" + err.getMessage() + "); nothing was changed", 1)))
+        .compose(change -> {
+          if (change.refused()) {
+            List<String> keys = tenant.segmentKeys();
+            List<ApiError.Detail> tooMany = new ArrayList<>();
+            change.overLimit().forEach((key, n) -> tooMany.add(new ApiError.Detail("/segments/" + keys.indexOf(key),
+                "the stored responses carry " + n + " distinct values of '" + key + "', more than its limit of " + limit)));
+            return Future.failedFuture(new ApiError(422, "segment_limit",
+                "a segment key would count more distinct values than its limit; nothing was changed", tooMany, null));
+          }
+          // This node reads the change at once; every node (this one too) reads it again on the NOTIFY.
+          return rc.vertx().eventBus().request(CatalogWatchVerticle.RELOAD, tenant.id())
+              .recover(err -> Future.failedFuture(ApiError.unavailable(
+                  "the catalog was changed but cannot be read back right now; GET it later", 1)));
+        })
+        .onSuccess(reloaded -> Requests.json(rc, 200, json(ctx.catalog().get().tenant(current.id()), principal).encode()))
         .onFailure(rc::fail);
   }
 
