@@ -10,7 +10,6 @@ import { takeToken, parsePastedToken, store, forget, claims } from './token.js';
 import { h, fill, setText, $, $$ } from './dom.js';
 import { t as tr, tpName, reasonLabel, stageLabel, normLang, WINDOWS } from './i18n.js';
 import * as fmt from './format.js';
-import { rag, npsZ, npsInterval } from './stats.js';
 import { quadrantChart, histogramChart, raterChart, trendChart, growthChart, COLORS } from './charts.js';
 import { renderFreshness } from './freshness.js';
 
@@ -28,7 +27,9 @@ const t = (key, vars) => tr(key, vars, prefs.lang);
 
 const state = {
   token: null, http: null, client: null, catalog: null,
-  data: null, prev: null, prevKey: null,
+  data: null,
+  compare: null, // GET /api/v1/scorecards?compare=previous: the server's judgement of the change against the previous period
+  compareRefresh: null,
   history: new Map(), alerts: [], openedAt: Date.now(),
   reasons: new Map(), // scope key -> {data, at, n}
   selectedReason: null,
@@ -123,6 +124,7 @@ function start() {
   state.client.addEventListener('health', (e) => renderHealth(e.detail));
   state.client.addEventListener('denied', () => { forget(TOKEN_KEY); renderHealth(state.client.health()); });
   state.client.start();
+  state.compareRefresh = throttled(loadCompare, 5000);
   setInterval(() => renderHealth(state.client.health()), 1000);
   window.addEventListener('hashchange', route);
   route();
@@ -133,11 +135,11 @@ function setWindow(w) {
   prefs.window = w;
   localStorage.setItem(WINDOW_KEY, w);
   state.data = null;
-  state.prev = null;
-  state.prevKey = null;
+  state.compare = null;
   state.reasons.clear();
   state.history.clear();
   state.client.subscribe(SUB, { window: w }); // same id: replaces the view; a snapshot follows
+  state.compareRefresh.now();
   route();
 }
 
@@ -172,50 +174,52 @@ function onData(data) {
     }
     state.history.set(tp.touchpoint, hist);
   }
-  loadPrevious(data.window);
+  state.compareRefresh.poke();
   if (state.view) state.view.update();
 }
 
-/** The previous period of the same length, fetched once per window position (GET /api/v1/scorecards?from&to). */
-async function loadPrevious(win) {
-  if (!win || !win.from || !win.to) return;
-  const key = `${prefs.window}|${win.from}|${win.to}`;
-  if (state.prevKey === key) return;
-  state.prevKey = key;
-  const from = Date.parse(win.from);
-  const to = Date.parse(win.to);
+/**
+ * The change against the previous period of the same length, as the server judges it
+ * (GET /api/v1/scorecards?compare=previous: each card's change.nps with its delta, z and verdict).
+ * Reloaded when the pushed numbers move (at most every 5 s), never on a timer of its own.
+ */
+async function loadCompare() {
+  const win = prefs.window;
   try {
-    const prev = await state.http.get('/api/v1/scorecards', {
-      from: new Date(from - (to - from)).toISOString(), to: new Date(from).toISOString() });
-    if (state.prevKey === key) {
-      state.prev = prev;
-      if (state.view) state.view.update();
-    }
+    const r = await state.http.get('/api/v1/scorecards', { window: win, compare: 'previous' });
+    if (prefs.window !== win) return; // the window changed meanwhile: a newer reply follows
+    state.compare = { ...r, at: Date.now() };
+    if (state.view) state.view.update();
   } catch (e) {
-    if (state.prevKey === key) state.prevKey = null; // try again with the next update
+    /* keep the last comparison; the next move of the numbers tries again */
   }
 }
 
-function prevOf(code) {
-  if (!state.prev) return null;
-  return code === '*' ? state.prev.overall : state.prev.touchpoints.find((x) => x.touchpoint === code);
+function prevRangeText() {
+  const w = state.compare && state.compare.previousWindow;
+  return w ? t('prevRange', { from: shortTime(w.from), to: shortTime(w.to) }) : t('prevLoading');
 }
 
-function compareCell(now, code) {
-  const before = prevOf(code);
-  if (!state.prev) return h('span', { class: 'cmp muted', title: t('prevLoading') }, '…');
-  if (!before || !now.nps.n || !before.nps.n) return h('span', { class: 'cmp muted' }, fmt.DASH);
-  const z = npsZ(now.nps, before.nps);
-  const delta = now.nps.score - before.nps.score;
-  // As the server's compare=previous: never significant when either period is below the minimum n.
-  const small = !!(now.nps.lowConfidence || before.nps.lowConfidence);
-  const sig = !small && z != null && Math.abs(z) > 1.96;
-  const cls = sig ? (z > 0 ? 'cmp-up' : 'cmp-down') : 'cmp-ns';
-  const mark = sig ? (z > 0 ? '▲' : '▼') : '≈';
-  const range = t('prevRange', { from: shortTime(state.prev.window.from), to: shortTime(state.prev.window.to) });
-  return h('span', { class: ['cmp', cls], dataset: { z: z == null ? '' : z.toFixed(2) },
-    title: `${range}: ${fmt.score(before.nps.score)} ${fmt.moe(before.nps.moe)} (${fmt.n(before.nps.n)}); z = ${z.toFixed(2)}` },
-  `${mark} ${fmt.signed(delta)}`, h('span', { class: 'cmp-word' }, ' ', sig ? t(z > 0 ? 'sigUp' : 'sigDown') : small ? t('nTooSmall') : t('notSig')));
+const VERDICT = {
+  up: { cls: 'cmp-up', mark: '▲', word: 'sigUp' },
+  down: { cls: 'cmp-down', mark: '▼', word: 'sigDown' },
+  flat: { cls: 'cmp-ns', mark: '≈', word: 'notSig' },
+  insufficient: { cls: 'cmp-ns', mark: '≈', word: 'nTooSmall' },
+};
+
+/** The comparison marker of a card ('*' = all touchpoints): the server's verdict, delta and z, shown as they come. */
+function compareCell(code) {
+  const c = state.compare;
+  if (!c) return h('span', { class: 'cmp muted', title: t('prevLoading') }, '…');
+  const card = code === '*' ? c.overall : c.touchpoints.find((x) => x.touchpoint === code);
+  const change = card && card.change && card.change.nps;
+  if (!change || change.delta == null) return h('span', { class: 'cmp muted' }, fmt.DASH);
+  const v = VERDICT[change.verdict] || VERDICT.insufficient;
+  const before = card.previous.nps;
+  const z = change.z == null ? '' : change.z.toFixed(2);
+  return h('span', { class: ['cmp', v.cls], dataset: { verdict: change.verdict, z },
+    title: `${prevRangeText()}: ${fmt.score(before.score)} ${fmt.moe(before.moe)} (${fmt.n(before.n)}); z = ${z} · ${t('compareAsOf', { time: fmt.clock(c.at) })}` },
+  `${v.mark} ${fmt.signed(change.delta)}`, h('span', { class: 'cmp-word' }, ' ', t(v.word)));
 }
 
 /** A window bound in the tenant's time zone, e.g. "11-19 00:00". */
@@ -248,10 +252,6 @@ async function reasonsFor(code, onLoaded) {
   entry.at = Date.now();
   if (onLoaded) onLoaded(entry.data);
   return entry.data;
-}
-
-function withMoe(items) {
-  return (items || []).map((i) => ({ ...i, moe: npsInterval(i.promoters, i.detractors, i.n).moe }));
 }
 
 // ---- views ----------------------------------------------------------------------------------
@@ -308,8 +308,8 @@ function gridView() {
   };
   const update = (tp, code, isOverall) => {
     const { tr, cells } = rows.get(code);
-    const target = tp.targets ? tp.targets.nps : null;
-    const status = isOverall ? 'none' : rag(tp.nps, target);
+    const target = tp.nps.target ?? null;
+    const status = tp.nps.status || 'none';
     tr.className = ['rag-' + status, isOverall ? 'overall' : ''].join(' ').trim();
     if (isOverall) fill(cells[0], t('overall'));
     else {
@@ -318,7 +318,7 @@ function gridView() {
     }
     fill(cells[1], npsBlock(tp.nps));
     setText(cells[2], fmt.n(tp.nps.n));
-    fill(cells[3], compareCell(tp, code));
+    fill(cells[3], compareCell(code));
     fill(cells[4], ppd(tp.nps));
     fill(cells[5], fmt.pct(tp.csat && tp.csat.top2), h('div', { class: 'muted small' }, fmt.n(tp.csat && tp.csat.n)));
     fill(cells[6], fmt.pct(tp.ces && tp.ces.easy), h('div', { class: 'muted small' }, fmt.n(tp.ces && tp.ces.n)));
@@ -335,7 +335,7 @@ function gridView() {
       if (codes !== built) { build(d); built = codes; }
       update(d.overall, '*', true);
       for (const tp of d.touchpoints) update(tp, tp.touchpoint, false);
-      setText($('#grid-note'), state.prev ? t('prevRange', { from: shortTime(state.prev.window.from), to: shortTime(state.prev.window.to) })
+      setText($('#grid-note'), state.compare ? prevRangeText()
         + ' · ▲/▼ ' + t('sigUp') + '/' + t('sigDown') + ' (95%, |z| > 1.96) · ≈ ' + t('notSig') : t('prevLoading'));
     },
   };
@@ -384,7 +384,7 @@ function drillView(code) {
     fill(selected,
       h('h3', { class: 'sel-name' }, reasonLabel(i, prefs.lang)),
       h('div', { class: 'sel-stats' },
-        h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n)),
+        h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.subNpsMoe), ' ', h('span', { class: 'muted' }, fmt.n(i.n)),
         i.lowConfidence ? h('span', { class: 'badge' }, t('lowN')) : null),
       h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
       h('h4', null, t('verbatimsOf', { reason: reasonLabel(i, prefs.lang) })),
@@ -392,7 +392,7 @@ function drillView(code) {
     list.load();
   };
   const onReasons = (data) => {
-    items = withMoe(data && data.items).filter((i) => i.level === 1 || (!i.level && !i.parent));
+    items = ((data && data.items) || []).filter((i) => i.level === 1 || (!i.level && !i.parent));
     if (quad) quad.update(items);
     showSelected();
   };
@@ -403,8 +403,8 @@ function drillView(code) {
       const series = (r.series || []).find((x) => x.touchpoint === code);
       const points = series ? series.points : [];
       const tp = state.data && state.data.touchpoints.find((x) => x.touchpoint === code);
-      const target = tp && tp.targets ? tp.targets.nps : null;
-      trend.update(points, { target, color: COLORS[tp ? rag(tp.nps, target) : 'none'] || COLORS.none, timeLabel: shortTime });
+      const target = tp ? tp.nps.target ?? null : null;
+      trend.update(points, { target, color: COLORS[tp ? tp.nps.status : 'none'] || COLORS.none, timeLabel: shortTime });
       trendEl.dataset.points = String(points.length);
       const withN = points.filter((p) => p.n > 0);
       setText(trendNote, t('trendNote', { step: t('step_' + step), k: withN.length, all: points.length,
@@ -422,13 +422,13 @@ function drillView(code) {
       if (!d) return;
       const tp = d.touchpoints.find((x) => x.touchpoint === code);
       if (!tp) return fill(head, h('h1', null, code), h('p', { class: 'muted' }, fmt.DASH));
-      const target = tp.targets ? tp.targets.nps : null;
-      const status = rag(tp.nps, target);
+      const target = tp.nps.target ?? null;
+      const status = tp.nps.status || 'none';
       fill(head, h('h1', { class: 'rag-' + status }, tpName(tp, prefs.lang)),
         h('div', { class: 'muted' }, `${stageName(tp.stage)} · ${target == null ? t('noTarget') : t('target', { t: fmt.score(target) }) + ' · ' + t('rag_' + status)} · ${t('win_' + prefs.window)}`));
       fill(kpis,
         h('div', { class: 'kpi', id: 'drill-nps' }, h('div', { class: 'kpi-label' }, 'NPS'), npsBlock(tp.nps, true),
-          h('div', { class: 'muted' }, fmt.n(tp.nps.n)), compareCell(tp, code)),
+          h('div', { class: 'muted' }, fmt.n(tp.nps.n)), compareCell(code)),
         h('div', { class: 'kpi' }, h('div', { class: 'kpi-label' }, t('csatTop2')), h('div', { class: 'big-num' }, fmt.pct(tp.csat && tp.csat.top2)),
           h('div', { class: 'muted' }, `${fmt.mean(tp.csat && tp.csat.mean)}/5 · ${fmt.n(tp.csat && tp.csat.n)}`)),
         h('div', { class: 'kpi' }, h('div', { class: 'kpi-label' }, t('cesEasy')), h('div', { class: 'big-num' }, fmt.pct(tp.ces && tp.ces.easy)),
@@ -646,14 +646,14 @@ function reasonsView() {
   let quad = null;
   let items = [];
   const onReasons = (data) => {
-    const all = withMoe(data && data.items);
+    const all = (data && data.items) || [];
     items = all.filter((i) => i.level === 1 || (!i.level && !i.parent));
     if (quad) quad.update(items);
     fill(table, h('table', { class: 'scorecard' },
       h('thead', null, h('tr', null, [t('reasonsTable'), t('level'), t('subNps'), 'n', t('attention'), t('quadrantCol')].map((x) => h('th', null, x)))),
       h('tbody', null, all.map((i) => h('tr', { dataset: { reason: i.code }, class: i.level === 2 ? 'level2' : '' },
         h('td', null, reasonLabel(i, prefs.lang)), h('td', { class: 'num' }, String(i.level ?? '')),
-        h('td', { class: 'num' }, fmt.score(i.subNps), ' ', i.n ? fmt.moe(i.moe) : '', i.lowConfidence && i.n ? h('span', { class: 'badge' }, t('lowN')) : null),
+        h('td', { class: 'num' }, fmt.score(i.subNps), ' ', i.n ? fmt.moe(i.subNpsMoe) : '', i.lowConfidence && i.n ? h('span', { class: 'badge' }, t('lowN')) : null),
         h('td', { class: 'num' }, fmt.n(i.n)), h('td', { class: 'num' }, fmt.pct(100 * i.attention, 1)),
         h('td', null, h('span', { class: 'q q-' + i.quadrant }, i.quadrant ? t('q_' + i.quadrant) : fmt.DASH)))))));
     showSel();
@@ -666,7 +666,7 @@ function reasonsView() {
     selected.dataset.n = String(i.n);
     const list = verbatimPanel({ id: 'reason-verbatims', reason: i.code, search: false, limit: 5 });
     fill(selected, h('h3', { class: 'sel-name' }, reasonLabel(i, prefs.lang)),
-      h('div', { class: 'sel-stats' }, h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.moe), ' ', h('span', { class: 'muted' }, fmt.n(i.n))),
+      h('div', { class: 'sel-stats' }, h('span', { class: 'big-num' }, fmt.score(i.subNps)), ' ', fmt.moe(i.subNpsMoe), ' ', h('span', { class: 'muted' }, fmt.n(i.n))),
       h('div', { class: 'muted' }, `${t('attention')}: ${fmt.pct(100 * i.attention, 1)} · ${t('q_' + i.quadrant)}`),
       h('h4', null, t('verbatimsOf', { reason: reasonLabel(i, prefs.lang) })), list.el);
     list.load();
