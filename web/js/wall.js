@@ -196,7 +196,10 @@ function onData(data) {
   if (!state.trendsAt || now - state.trendsAt > 60_000) loadTrends();
   // Reasons are not pushed: refresh them when the numbers moved, at most every 30 s.
   if (cfg.pages[state.page] === 'quadrant' && (!state.reasonsAt || now - state.reasonsAt > 30_000)) loadReasons(false);
-  if (cfg.pages.includes('journey') && (!state.bestAt || now - state.bestAt > 30_000)) loadBest();
+  // The journey's stage numbers come from BEST and its cards from the push: while the journey shows,
+  // BEST is reloaded more often so that a stage and its touchpoints do not drift apart for long.
+  const bestGap = cfg.pages[state.page] === 'journey' ? 10_000 : 30_000;
+  if (cfg.pages.includes('journey') && (!state.bestAt || now - state.bestAt > bestGap)) loadBest();
 }
 
 function render() {
