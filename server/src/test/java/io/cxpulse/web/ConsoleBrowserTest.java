@@ -120,6 +120,8 @@ class ConsoleBrowserTest {
       assertThat(row(b, "store", ".cmp")).startsWith("≈ ").endsWith("n too small to judge");
       assertThat(row(b, "app", ".cmp")).isEqualTo("—");
 
+      b.screenshot("console-scorecard-acme-1080p");
+
       // Live, not polled: a posted response shows up in the table.
       long n = Pages.touchpoint(rest, "hotline").getJsonObject("nps").getLong("n");
       Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", 10));
@@ -131,6 +133,20 @@ class ConsoleBrowserTest {
           "const d = window.cxpulseConsole.state.data; return d && d.window.name")) && row(b, "hotline", ".nps-n") != null);
       JsonObject rest15 = Pages.scorecards(server, manager, "window=15m");
       assertThat(row(b, "hotline", ".nps-n")).isEqualTo(Pages.n(Pages.touchpoint(rest15, "hotline").getJsonObject("nps").getLong("n")));
+    }
+  }
+
+  @Test
+  void theGreyStateReadsInChineseToo() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get("http://localhost:" + server.server().port() + "/?lang=zh#token=" + manager);
+      b.await(Duration.ofSeconds(20), "the live scorecard", d -> "open".equals(b.js("return document.body.dataset.conn"))
+          && row(b, "store", ".nps-n") != null);
+      assertThat(row(b, "store", ".target")).isEqualTo(" 50 · 数据不足");
+      assertThat(rowClasses(b, "store")).contains("rag-insufficient");
+      b.await(Duration.ofSeconds(10), "the comparison", d -> row(b, "hotline", ".cmp-up") != null);
+      assertThat(row(b, "store", ".cmp")).endsWith("样本不足，无法判断");
+      b.screenshot("console-scorecard-acme-zh-1080p");
     }
   }
 

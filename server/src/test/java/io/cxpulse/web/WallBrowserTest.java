@@ -98,6 +98,39 @@ class WallBrowserTest {
     }
   }
 
+  /**
+   * The grey state says so in words, in both languages, and fits at 1080p and 4K (acme: the hotline
+   * amber, the store below the minimum n, the app without responses). The pictures go to
+   * target/screenshots/wall-*-acme-*.png for review.
+   */
+  @Test
+  void theNotEnoughDataStateReadsInBothLanguagesAt1080pAnd4k() throws InterruptedException {
+    for (String lang : new String[] {"en", "zh"}) {
+      try (Browser b = Browser.open(1920, 1080)) {
+        b.driver.get(wallUrl(server.server().port(), "lang=" + lang + "&pages=grid,journey&interval=3600&window=today"));
+        awaitLive(b);
+        String label = lang.equals("en") ? "not enough data" : "数据不足";
+        String target = lang.equals("en") ? "target 50 · " : "目标 50 · ";
+        b.await(Duration.ofSeconds(10), "the store's grey label", d -> (target + label).equals(tile(b, "store", ".tile-target")));
+        assertThat(text(b, ".legend")).contains(label);
+        b.await(Duration.ofSeconds(10), "BEST", d -> Boolean.TRUE.equals(b.js("return window.cxpulseWall.state.best !== null")));
+        for (int[] size : new int[][] {{1920, 1080}, {3840, 2160}}) {
+          b.resizeViewport(size[0], size[1]);
+          String tag = size[0] == 1920 ? "1080p" : "4k";
+          for (int page = 0; page < 2; page++) {
+            b.js("window.cxpulseWall.showPage(arguments[0])", page);
+            String shown = page == 0 ? ".tile[data-tp='store']" : ".stp[data-tp='store']";
+            b.await(Duration.ofSeconds(5), "the layout", d -> Boolean.TRUE.equals(b.js(
+                "return document.querySelector(arguments[0]).getBoundingClientRect().width > 0", shown)));
+            Thread.sleep(700); // the charts follow the new size
+            assertNoScrollbars(b);
+            b.screenshot("wall-" + (page == 0 ? "grid" : "journey") + "-acme" + (lang.equals("en") ? "" : "-zh") + "-" + tag);
+          }
+        }
+      }
+    }
+  }
+
   static java.util.List<String> tileClasses(Browser b, String tp) {
     return java.util.List.of(((String) b.js("return document.querySelector(\".tile[data-tp='\" + arguments[0] + \"']\").className", tp)).split(" "));
   }
