@@ -250,7 +250,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
         DetractorAlert.cut(f.comment()), f.contactConsent(), f.occurredAt().atZone(request.zone()).toOffsetDateTime().toString());
   }
 
-  /** Tells the counters verticle (and so the screens) whether writes are going through. */
+  /** Tells the live hub (and so the screens) whether writes are going through. */
   private void databaseOk(boolean ok) {
     if (ok != lastOk) {
       lastOk = ok;

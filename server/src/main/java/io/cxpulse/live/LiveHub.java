@@ -28,15 +28,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the in-memory counters and the live views over them; nothing else touches either.
+ * The live hub: owns the in-memory counters, the live views over them, the open-case counts and
+ * the fix-first watch; nothing else touches any of them.
  * <ul>
  *   <li>consumes {@code counters.apply}: increments committed by this node's writer;</li>
  *   <li>listens on PostgreSQL channel {@value DeltaNotifications#CHANNEL} for other nodes'
  *       increments (its own are skipped), and reloads when that connection comes back after a loss;</li>
  *   <li>consumes {@code counters.query} (scorecards and reasons, replied as encoded JSON),
- *       {@code counters.reload}, {@code live.subscribe} / {@code live.unsubscribe};</li>
+ *       {@code counters.reload}, {@code live.subscribe} / {@code live.unsubscribe}, and
+ *       {@code counters.cases} (open-case counts from the cases feature);</li>
  *   <li>publishes {@code live.frames} once per tick with the views that changed, and
- *       {@code live.alerts} with the detractors of each applied batch.</li>
+ *       {@code live.alerts} with the detractors of each applied batch and items moving into
+ *       fix-first, and {@code live.status} when its numbers may be behind.</li>
  * </ul>
  * A reload reads the table in one REPEATABLE READ snapshot; batches that arrive meanwhile are held
  * and applied afterwards unless the snapshot already saw their transaction, so none is lost or

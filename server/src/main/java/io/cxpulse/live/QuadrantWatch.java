@@ -37,7 +37,7 @@ import java.util.Set;
  * evaluated on the tick after it received increments, and every touchpoint once a minute (the
  * rolling window moves). After a counter reload {@link #baseline} takes the state silently, so a
  * restart does not repeat alerts for items already in fix-first. Plain Java, owned by the
- * counters verticle.
+ * live hub.
  */
 public final class QuadrantWatch {
   private final Windows windows;

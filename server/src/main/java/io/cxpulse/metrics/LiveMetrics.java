@@ -24,15 +24,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Metrics of live push: clients and subscriptions (read from {@link LiveStats} at scrape time),
- * tick duration and encoded frames (recorded by the counters verticle), and the current NPS of
- * the last hour per touchpoint, refreshed every few seconds by the counters verticle from its
+ * tick duration and encoded frames (recorded by the live hub), and the current NPS of
+ * the last hour per touchpoint, refreshed every few seconds by the live hub from its
  * counters. Those counters include every node's responses, so each node reports the same live
  * NPS: aggregate it across instances with max or avg, never sum.
  */
 public final class LiveMetrics {
   /** The window of the live NPS gauges: the scorecards' rolling {@code 1h}. */
   public static final String NPS_WINDOW = "1h";
-  /** How often the counters verticle refreshes the live NPS gauges. */
+  /** How often the live hub refreshes the live NPS gauges. */
   public static final long NPS_REFRESH_MS = 5_000;
 
   private final MeterRegistry registry;
@@ -46,7 +46,7 @@ public final class LiveMetrics {
   private volatile Catalog registeredFor;
   private volatile CatalogRef catalogRef;
 
-  /** The last computed NPS of one touchpoint; written by the counters verticle, read by the scrape. */
+  /** The last computed NPS of one touchpoint; written by the live hub, read by the scrape. */
   private static final class NpsGauge {
     final String tenant;
     final String touchpoint;
@@ -63,7 +63,7 @@ public final class LiveMetrics {
     this.registry = registry;
     this.business = business;
     tick = Timer.builder("cxpulse.live.tick")
-        .description("Time the counters verticle spends per live tick computing and encoding the changed views")
+        .description("Time the live hub spends per live tick computing and encoding the changed views")
         .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(1000))
@@ -154,13 +154,13 @@ public final class LiveMetrics {
         .register(registry);
   }
 
-  /** One live tick of the counters verticle. */
+  /** One live tick of the live hub. */
   public void tick(long nanos, int encodedFrames) {
     tick.record(nanos, TimeUnit.NANOSECONDS);
     if (encodedFrames > 0) frames.increment(encodedFrames);
   }
 
-  /** Recomputes the live NPS gauges. Runs on the counters verticle, the only reader of its counters. */
+  /** Recomputes the live NPS gauges. Runs on the live hub, the only reader of its counters. */
   public void refreshNps(Catalog catalog, Counters counters, Windows windows, Instant now) {
     if (catalog != registeredFor && catalogRef != null) registerNew(catalog);
     for (NpsGauge g : npsGauges) {

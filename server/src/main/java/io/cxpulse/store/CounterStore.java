@@ -27,36 +27,8 @@ public final class CounterStore {
    * the retention of their grain (plus a margin of one hour for late writes around the cutoff)
    * are not compared: they are, or are about to be, pruned.
    */
-  private static final String VERIFY = """
-      WITH f AS (
-        SELECT f.*, floor(extract(epoch FROM f.occurred_at))::bigint AS s,
-               ((f.occurred_at AT TIME ZONE t.time_zone)::date - DATE '1970-01-01')::bigint AS day
-        FROM feedback f JOIN tenant t ON t.id = f.tenant
-      ), g AS (
-        SELECT f.*, 'm' AS grain, floor(s / 60.0)::bigint AS bucket FROM f
-        UNION ALL SELECT f.*, 'q', (floor(s / 900.0) * 15)::bigint FROM f
-        UNION ALL SELECT f.*, 'd', day FROM f
-      ), items AS (
-        SELECT tenant, touchpoint, grain, bucket, 'responses' AS metric, '' AS key, 0 AS idx FROM g
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'nps', '', nps FROM g WHERE nps IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'csat', '', csat FROM g WHERE csat IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'csat3', '', csat3 FROM g WHERE csat3 IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'ces', '', ces FROM g WHERE ces IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'rater', 'reliability', rater_reliability FROM g WHERE rater_reliability IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'rater', 'assurance', rater_assurance FROM g WHERE rater_assurance IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'rater', 'tangibles', rater_tangibles FROM g WHERE rater_tangibles IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'rater', 'empathy', rater_empathy FROM g WHERE rater_empathy IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'rater', 'responsiveness', rater_responsiveness FROM g WHERE rater_responsiveness IS NOT NULL
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'reason', r,
-               CASE WHEN nps IS NULL THEN 3 WHEN nps >= 9 THEN 2 WHEN nps >= 7 THEN 1 ELSE 0 END
-          FROM g, unnest(coalesce(reasons, '{}') || coalesce(sub_reasons, '{}')) AS r
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'value', v.key, v.value::int
-          FROM g, jsonb_each_text(coalesce(value_ratings, '{}'::jsonb)) AS v
-        UNION ALL SELECT tenant, touchpoint, grain, bucket, 'comment', '', 0 FROM g WHERE comment IS NOT NULL
-      ), recount AS (
-        SELECT tenant, touchpoint, grain, bucket, metric, key, idx, count(*) AS count
-        FROM items GROUP BY tenant, touchpoint, grain, bucket, metric, key, idx
-      ), stored AS (
+  private static final String VERIFY = Recount.cte(false, "true") + """
+      , stored AS (
         SELECT tenant, touchpoint, grain::text AS grain, bucket, metric, key, idx::int AS idx, count FROM counter
       )
       SELECT coalesce(s.tenant, r.tenant) AS tenant, coalesce(s.touchpoint, r.touchpoint) AS touchpoint,

@@ -52,46 +52,7 @@ public final class SegmentCounterStore {
 
   private static final String PRUNE = "DELETE FROM segment_counter WHERE grain = $1::\"char\" AND bucket < $2";
 
-  /**
-   * The recount of {@code CounterStore}'s verify, per counted segment value: the raw rows whose
-   * segment object holds a key the tenant's catalog counts (settings.segments), unnested into
-   * the same items, compared row by row with segment_counter.
-   */
-  private static final String RECOUNT = """
-      WITH f AS (
-        SELECT f.*, sg.key AS seg_key, sg.value AS seg_value, floor(extract(epoch FROM f.occurred_at))::bigint AS s,
-               ((f.occurred_at AT TIME ZONE t.time_zone)::date - DATE '1970-01-01')::bigint AS day
-        FROM feedback f JOIN tenant t ON t.id = f.tenant
-        CROSS JOIN LATERAL jsonb_each_text(coalesce(f.segment, '{}'::jsonb)) AS sg(key, value)
-        WHERE %s
-      ), g AS (
-        SELECT f.*, 'm' AS grain, floor(s / 60.0)::bigint AS bucket FROM f
-        UNION ALL SELECT f.*, 'q', (floor(s / 900.0) * 15)::bigint FROM f
-        UNION ALL SELECT f.*, 'd', day FROM f
-      ), items AS (
-        SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'responses' AS metric, '' AS key, 0 AS idx FROM g
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'nps', '', nps FROM g WHERE nps IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'csat', '', csat FROM g WHERE csat IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'csat3', '', csat3 FROM g WHERE csat3 IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'ces', '', ces FROM g WHERE ces IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'reliability', rater_reliability FROM g WHERE rater_reliability IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'assurance', rater_assurance FROM g WHERE rater_assurance IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'tangibles', rater_tangibles FROM g WHERE rater_tangibles IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'empathy', rater_empathy FROM g WHERE rater_empathy IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'rater', 'responsiveness', rater_responsiveness FROM g WHERE rater_responsiveness IS NOT NULL
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'reason', r,
-               CASE WHEN nps IS NULL THEN 3 WHEN nps >= 9 THEN 2 WHEN nps >= 7 THEN 1 ELSE 0 END
-          FROM g, unnest(coalesce(reasons, '{}') || coalesce(sub_reasons, '{}')) AS r
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'value', v.key, v.value::int
-          FROM g, jsonb_each_text(coalesce(value_ratings, '{}'::jsonb)) AS v
-        UNION ALL SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, 'comment', '', 0 FROM g WHERE comment IS NOT NULL
-      ), recount AS (
-        SELECT tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx, count(*) AS count
-        FROM items GROUP BY tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx
-      )
-      """;
-
-  private static final String VERIFY = RECOUNT.formatted("coalesce(t.settings -> 'segments', '[]'::jsonb) ? sg.key") + """
+  private static final String VERIFY = Recount.cte(true, "coalesce(t.settings -> 'segments', '[]'::jsonb) ? sg.key") + """
       , stored AS (
         SELECT sc.tenant, sc.seg_key, sc.seg_value, sc.touchpoint, sc.grain::text AS grain, sc.bucket, sc.metric, sc.key,
                sc.idx::int AS idx, sc.count
@@ -117,7 +78,7 @@ public final class SegmentCounterStore {
    * The rows of newly counted keys, recounted from feedback for every bucket still kept: days,
    * quarters from {@code $3}, minutes from {@code $4} (what the writer would have added).
    */
-  private static final String BACKFILL = RECOUNT.formatted("f.tenant = $1 AND sg.key = ANY($2::text[])") + """
+  private static final String BACKFILL = Recount.cte(true, "f.tenant = $1 AND sg.key = ANY($2::text[])") + """
       INSERT INTO segment_counter (tenant, seg_key, seg_value, touchpoint, grain, bucket, metric, key, idx, count)
       SELECT tenant, seg_key, seg_value, touchpoint, grain::"char", bucket, metric, key, idx, count FROM recount
       WHERE grain = 'd' OR (grain = 'q' AND bucket >= $3) OR (grain = 'm' AND bucket >= $4)""";

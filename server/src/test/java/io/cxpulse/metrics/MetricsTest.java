@@ -211,7 +211,7 @@ class MetricsTest {
       String ingest = server.ingestToken("acme");
       assertThat(post(server, ingest, item("k-1", "kiosk").put("nps", 10), item("k-2", "kiosk").put("nps", 3),
           item("k-3", "kiosk").put("nps", 9)).statusCode()).isEqualTo(200);
-      // The gauges are refreshed every few seconds by the counters verticle: (2 − 1) / 3 = 33.3.
+      // The gauges are refreshed every few seconds by the live hub: (2 − 1) / 3 = 33.3.
       Scrape s = scrapeUntil(server, 20, x -> !x.find("cxpulse_live_nps_responses", kiosk).isEmpty()
           && x.value("cxpulse_live_nps_responses", kiosk) == 3 && Math.abs(x.value("cxpulse_live_nps", kiosk) - 100.0 / 3) < 1e-9);
       assertThat(s.value("cxpulse_live_nps_responses", kiosk)).isEqualTo(3);
