@@ -55,6 +55,10 @@ class ConsoleBrowserTest {
     return text(b, "tr[data-tp='" + tp + "'] " + cell);
   }
 
+  static List<String> rowClasses(Browser b, String tp) {
+    return List.of(((String) b.js("return document.querySelector(\"tr[data-tp='\" + arguments[0] + \"']\").className", tp)).split(" "));
+  }
+
   /** Signs in the way a manager does: pastes the URL the server printed. */
   static void signIn(Browser b, int port) {
     signIn(b, port, manager);
@@ -85,6 +89,19 @@ class ConsoleBrowserTest {
         assertThat(row(b, code, ".nps-score")).isEqualTo(Pages.score(nps.getDouble("score")));
       }
       assertThat(row(b, "store", ".badge")).isEqualTo("LOW n");
+      // Each row's colour is the server's status. The store (target 50) is below the minimum n of 30:
+      // grey "not enough data", never green or red.
+      for (String code : new String[] {"hotline", "store", "app"}) {
+        String status = Pages.touchpoint(rest, code).getJsonObject("nps").getString("status");
+        assertThat(rowClasses(b, code)).contains("rag-" + status);
+      }
+      JsonObject storeNps = Pages.touchpoint(rest, "store").getJsonObject("nps");
+      assertThat(storeNps.getLong("n")).as("the seed's 12, and a few from other tests").isLessThan(30L);
+      assertThat(storeNps.getString("status")).isEqualTo("insufficient");
+      assertThat(rowClasses(b, "store")).doesNotContain("rag-green", "rag-amber", "rag-red");
+      assertThat(row(b, "store", ".target")).isEqualTo(" 50 · not enough data");
+      assertThat(b.js("return getComputedStyle(document.querySelector(\"tr[data-tp='store'] td.name\")).borderLeftColor")).as("grey")
+          .isEqualTo("rgb(138, 148, 166)");
       // The previous 7 days: hotline 40 detractors (NPS −100), store 5 promoters, app nothing.
       JsonObject hotline = Pages.touchpoint(rest, "hotline").getJsonObject("nps");
       double z = Pages.npsZ(hotline.getLong("n"), hotline.getLong("promoters"), hotline.getLong("detractors"), 40, 0, 40);
@@ -92,9 +109,17 @@ class ConsoleBrowserTest {
       b.await(Duration.ofSeconds(10), "the comparison column", d -> row(b, "hotline", ".cmp-up") != null);
       assertThat(row(b, "hotline", ".cmp")).isEqualTo("▲ " + Pages.signed(hotline.getDouble("score") + 100) + " significantly up");
       assertThat(b.js("return document.querySelector(\"tr[data-tp='hotline'] .cmp\").dataset.z")).isEqualTo(String.format(java.util.Locale.US, "%.2f", z));
+      // The marker is the server's verdict (compare=previous), not a test the page runs itself.
+      JsonObject compared = server.scorecards(manager, "window=7d&compare=previous");
+      assertThat(Pages.touchpoint(compared, "hotline").getJsonObject("change").getJsonObject("nps").getString("verdict")).isEqualTo("up");
+      assertThat(b.js("return document.querySelector(\"tr[data-tp='hotline'] .cmp\").dataset.verdict")).isEqualTo("up");
+      assertThat(Pages.touchpoint(compared, "store").getJsonObject("change").getJsonObject("nps").getString("verdict")).isEqualTo("insufficient");
+      assertThat(b.js("return document.querySelector(\"tr[data-tp='store'] .cmp\").dataset.verdict")).isEqualTo("insufficient");
       // Store: 12 now, 5 before, both below the minimum n: never called significant.
       assertThat(row(b, "store", ".cmp")).startsWith("≈ ").endsWith("n too small to judge");
       assertThat(row(b, "app", ".cmp")).isEqualTo("—");
+
+      b.screenshot("console-scorecard-acme-1080p");
 
       // Live, not polled: a posted response shows up in the table.
       long n = Pages.touchpoint(rest, "hotline").getJsonObject("nps").getLong("n");
@@ -107,6 +132,20 @@ class ConsoleBrowserTest {
           "const d = window.cxpulseConsole.state.data; return d && d.window.name")) && row(b, "hotline", ".nps-n") != null);
       JsonObject rest15 = server.scorecards(manager, "window=15m");
       assertThat(row(b, "hotline", ".nps-n")).isEqualTo(Pages.n(Pages.touchpoint(rest15, "hotline").getJsonObject("nps").getLong("n")));
+    }
+  }
+
+  @Test
+  void theGreyStateReadsInChineseToo() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get("http://localhost:" + server.server().port() + "/?lang=zh#token=" + manager);
+      b.await(Duration.ofSeconds(20), "the live scorecard", d -> "open".equals(b.js("return document.body.dataset.conn"))
+          && row(b, "store", ".nps-n") != null);
+      assertThat(row(b, "store", ".target")).isEqualTo(" 50 · 数据不足");
+      assertThat(rowClasses(b, "store")).contains("rag-insufficient");
+      b.await(Duration.ofSeconds(10), "the comparison", d -> row(b, "hotline", ".cmp-up") != null);
+      assertThat(row(b, "store", ".cmp")).endsWith("样本不足，无法判断");
+      b.screenshot("console-scorecard-acme-zh-1080p");
     }
   }
 
@@ -138,6 +177,10 @@ class ConsoleBrowserTest {
       Charts.clickAt(b, (Number) point.get(2), (Number) point.get(3));
       b.await(Duration.ofSeconds(5), "the selected item", d -> item.getString("label").equals(text(b, "#selected-reason .sel-name")));
       assertThat(text(b, "#selected-reason .sel-stats")).contains(Pages.score(item.getDouble("subNps"))).contains(Pages.n(item.getLong("n")));
+      // The item's margin is the server's subNpsMoe, which the test recomputes from the item's counts.
+      double itemMoe = Pages.npsMoe(item.getLong("n"), item.getLong("promoters"), item.getLong("detractors"));
+      assertThat(Pages.moe(item.getDouble("subNpsMoe"))).isEqualTo(Pages.moe(itemMoe));
+      assertThat(text(b, "#selected-reason .sel-stats")).contains(Pages.moe(itemMoe));
       // The item's verbatims: the latest five of GET /api/v1/verbatims?reason=<code> for this touchpoint.
       List<String> expected = events(new JsonObject(server.get("/api/v1/verbatims?window=7d&touchpoints=hotline&limit=5&reason=" + code, manager).body()));
       assertThat(expected).hasSize(5);

@@ -84,6 +84,98 @@ class WallBrowserTest {
       assertThat(b.js("return document.querySelector(\".tile[data-tp='hotline']\").classList.contains('low-conf')")).isEqualTo(false);
       // The hotline's target is 40: its tile says where it stands, in words as well as colour.
       assertThat(tile(b, "hotline", ".tile-target")).startsWith("target 40 · ");
+      // The store (target 50) has fewer responses than the minimum n of 30: neither green nor red but
+      // the grey "not enough data", as the server judges it.
+      JsonObject store = Pages.touchpoint(server.scorecards(viewer, "window=today"), "store").getJsonObject("nps");
+      assertThat(store.getLong("n")).as("the seed's 12 store responses, and a few from other tests").isLessThan(30L);
+      assertThat(store.getString("status")).isEqualTo("insufficient");
+      assertThat(tileClasses(b, "store")).contains("rag-insufficient").doesNotContain("rag-green", "rag-amber", "rag-red");
+      assertThat(tile(b, "store", ".tile-target")).isEqualTo("target 50 · not enough data");
+      assertThat(tileBorderColour(b, "store")).as("grey").isEqualTo("rgb(138, 148, 166)");
+      assertNoScrollbars(b);
+    }
+  }
+
+  /**
+   * The grey state says so in words, in both languages, and fits at 1080p and 4K (acme: the hotline
+   * amber, the store below the minimum n, the app without responses). The pictures go to
+   * target/screenshots/wall-*-acme-*.png for review.
+   */
+  @Test
+  void theNotEnoughDataStateReadsInBothLanguagesAt1080pAnd4k() throws InterruptedException {
+    for (String lang : new String[] {"en", "zh"}) {
+      try (Browser b = Browser.open(1920, 1080)) {
+        b.driver.get(wallUrl(server.server().port(), "lang=" + lang + "&pages=grid,journey&interval=3600&window=today"));
+        awaitLive(b);
+        String label = lang.equals("en") ? "not enough data" : "数据不足";
+        String target = lang.equals("en") ? "target 50 · " : "目标 50 · ";
+        b.await(Duration.ofSeconds(10), "the store's grey label", d -> (target + label).equals(tile(b, "store", ".tile-target")));
+        assertThat(text(b, ".legend")).contains(label);
+        b.await(Duration.ofSeconds(10), "BEST", d -> Boolean.TRUE.equals(b.js("return window.cxpulseWall.state.best !== null")));
+        for (int[] size : new int[][] {{1920, 1080}, {3840, 2160}}) {
+          b.resizeViewport(size[0], size[1]);
+          String tag = size[0] == 1920 ? "1080p" : "4k";
+          for (int page = 0; page < 2; page++) {
+            b.js("window.cxpulseWall.showPage(arguments[0])", page);
+            String shown = page == 0 ? ".tile[data-tp='store']" : ".stp[data-tp='store']";
+            b.await(Duration.ofSeconds(5), "the layout", d -> Boolean.TRUE.equals(b.js(
+                "return document.querySelector(arguments[0]).getBoundingClientRect().width > 0", shown)));
+            Thread.sleep(700); // the charts follow the new size
+            assertNoScrollbars(b);
+            b.screenshot("wall-" + (page == 0 ? "grid" : "journey") + "-acme" + (lang.equals("en") ? "" : "-zh") + "-" + tag);
+          }
+        }
+      }
+    }
+  }
+
+  static java.util.List<String> tileClasses(Browser b, String tp) {
+    return java.util.List.of(((String) b.js("return document.querySelector(\".tile[data-tp='\" + arguments[0] + \"']\").className", tp)).split(" "));
+  }
+
+  static String tileBorderColour(Browser b, String tp) {
+    return (String) b.js("return getComputedStyle(document.querySelector(\".tile[data-tp='\" + arguments[0] + \"']\")).borderLeftColor", tp);
+  }
+
+  /**
+   * The tile's colour is the server's judgement, not the browser's. Globex's hotline (target 30) gets
+   * 4,000 responses with NPS 26: 4 points below its target, within the 5-point band of DESIGN.md, so
+   * amber; its 95% interval ends below 30, so the pages' old rule (red once the interval is below the
+   * target) would have painted it red.
+   */
+  @Test
+  void theTileColourIsTheServersStatusEvenWhereTheOldBrowserRuleSaidRed() {
+    String globexViewer = server.viewerToken("globex");
+    long n = 4000, promoters = 2000, detractors = 960;
+    for (int batch = 0; batch < 4; batch++) {
+      java.util.List<JsonObject> rows = new java.util.ArrayList<>();
+      for (int i = batch * 1000; i < (batch + 1) * 1000; i++) {
+        int score = i < promoters ? 9 + i % 2 : i < n - detractors ? 7 + i % 2 : i % 7;
+        rows.add(new JsonObject().put("eventId", "globex-amber-" + i).put("touchpoint", "hotline").put("nps", score));
+      }
+      server.postFeedback("globex", rows);
+    }
+    // The test's own arithmetic: NPS 26, its margin, the band and the old rule's interval.
+    double score = 100.0 * (promoters - detractors) / n;
+    double moe = Pages.npsMoe(n, promoters, detractors);
+    double centre = 100 * ((promoters + 0.75) / (n + 3) - (detractors + 0.75) / (n + 3));
+    assertThat(score).isEqualTo(26.0);
+    assertThat(30 - score).as("within max(MoE, 5 points)").isLessThanOrEqualTo(Math.max(moe, 5));
+    assertThat(centre + moe).as("the interval ends below the target: the old browser rule said red").isLessThan(30);
+    JsonObject rest = Pages.touchpoint(server.scorecards(globexViewer, "window=24h"), "hotline").getJsonObject("nps");
+    assertThat(rest.getLong("n")).isEqualTo(n);
+    assertThat(rest.getString("status")).isEqualTo("amber");
+
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get("http://localhost:" + server.server().port() + "/wall?pages=grid&window=24h#token=" + globexViewer);
+      b.await(Duration.ofSeconds(20), "the globex hotline tile", d -> Pages.n(n).equals(tile(b, "hotline", ".nps-n")));
+      assertThat(tile(b, "hotline", ".nps-score")).isEqualTo("26");
+      assertThat(tileClasses(b, "hotline")).contains("rag-amber").doesNotContain("rag-red", "rag-green", "rag-insufficient");
+      assertThat(tileBorderColour(b, "hotline")).as("amber").isEqualTo("rgb(245, 176, 65)");
+      assertThat(tile(b, "hotline", ".tile-target")).isEqualTo("target 30 · below target, within margin");
+      // Globex's web touchpoint has no target and no responses: no judgement at all.
+      assertThat(tileClasses(b, "web")).contains("rag-none", "no-data");
+      assertThat(tile(b, "web", ".tile-target")).isEqualTo("no responses yet");
       assertNoScrollbars(b);
     }
   }
@@ -244,6 +336,20 @@ class WallBrowserTest {
       assertThat(b.js("return document.querySelector('#best-sound .best-item').dataset.reason")).isEqualTo(top);
       assertThat(best.getJsonObject("target").getBoolean("available")).isFalse();
       assertThat(text(b, "#best-target")).isEqualTo("no outcome data yet");
+      // B: each stage's NPS is the one BEST sends (summed over the stage's touchpoints on the server).
+      for (Object o : best.getJsonObject("behavior").getJsonArray("stages")) {
+        JsonObject stage = (JsonObject) o;
+        JsonObject nps = stage.getJsonObject("nps");
+        String sel = ".stage[data-stage='" + stage.getString("stage") + "'] ";
+        b.await(Duration.ofSeconds(10), "stage " + stage.getString("stage"), d -> Pages.score(nps.getDouble("score")).equals(text(b, sel + ".stage-nps")));
+        assertThat(text(b, sel + ".stage-moe")).isEqualTo(nps.getLong("n") > 0 ? Pages.moe(nps.getDouble("moe")) : "");
+        assertThat(text(b, sel + ".stage-n")).startsWith(Pages.n(nps.getLong("n")));
+      }
+      // E: the store's n is below the minimum: its journey card is grey, as the server says.
+      JsonObject store = Pages.touchpoint(server.scorecards(viewer, "window=today"), "store").getJsonObject("nps");
+      assertThat(store.getString("status")).isEqualTo("insufficient");
+      assertThat(b.js("return document.querySelector(\".stp[data-tp='store']\").dataset.status")).isEqualTo("insufficient");
+      assertThat(b.js("return getComputedStyle(document.querySelector(\".stp[data-tp='store']\")).borderLeftColor")).isEqualTo("rgb(138, 148, 166)");
       assertNoScrollbars(b);
     }
   }
