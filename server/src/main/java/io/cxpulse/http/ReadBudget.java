@@ -71,7 +71,7 @@ public final class ReadBudget {
           + d.retryAfterSeconds() + " s", d.retryAfterSeconds()));
       return;
     }
-    if (!cost.database()) {
+    if (!cost.database() || concurrency == 0) {
       rc.next();
       return;
     }
