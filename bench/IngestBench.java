@@ -463,7 +463,8 @@ public final class IngestBench {
     try {
       ProcessBuilder pb = new ProcessBuilder(o.psql, "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p",
           Integer.toString(o.pgPort), "-U", "postgres", "-d", "postgres", "-c", "SELECT txid_current()");
-      pb.environment().put("PGPASSWORD", "postgres");
+      // The embedded server's generated password (DATA_DIR/pg-password), which ingest.sh exports.
+      pb.environment().put("PGPASSWORD", System.getenv().getOrDefault("PGPASSWORD", "postgres"));
       pb.environment().put("PGCONNECT_TIMEOUT", "5");
       pb.redirectErrorStream(true);
       Process p = pb.start();

@@ -31,6 +31,8 @@ PSQL="${PSQL:-$(command -v psql || ls -1 /usr/lib/postgresql/*/bin/psql 2>/dev/n
 PG_PORT="$(sed -n 4p "$DATA/pg/postmaster.pid" 2>/dev/null || true)"
 if [[ -n "$PSQL" && -x "$PSQL" && "$PG_PORT" =~ ^[0-9]+$ ]]; then
   PG_ARGS=(--pg-port "$PG_PORT" --psql "$PSQL")
+  PGPASSWORD="$(cat "$DATA/pg-password" 2>/dev/null || true)"
+  export PGPASSWORD
 else
   log "no psql found (or no PostgreSQL port): no writer batch sizes (tx/s, ev/tx)"
 fi

@@ -38,7 +38,7 @@ start_demo_server cxpulse-reads
 TOKEN="$(demo_token manager)"
 [[ -n "$TOKEN" ]] || { log "could not get a manager token"; exit 1; }
 PG_PORT="$(sed -n 4p "$DATA/pg/postmaster.pid")"
-psql_db() { PGPASSWORD=postgres "$PSQL" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
+psql_db() { PGPASSWORD="$(cat "$DATA/pg-password")" "$PSQL" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
 read_bench() {
   CXPULSE_TOKEN="$TOKEN" java bench/ReadBench.java --port "$PORT" --spec "$1" --requests "$REQUESTS" \
     --rounds "$ROUNDS" --warmup "$WARMUP"

@@ -46,7 +46,7 @@ public final class Main {
   private static int usage(int code) {
     (code == 0 ? System.out : System.err).println("""
         usage: java -jar cxpulse.jar serve [--demo]
-               java -jar cxpulse.jar token --tenant T --role R[,R…] [--touchpoints a,b] [--ttl 30d] [--sub NAME]
+               java -jar cxpulse.jar token --tenant T --role R[,R…] [--touchpoints a,b] [--ttl 30d] [--sub NAME] [--segments known]
                java -jar cxpulse.jar verify
                java -jar cxpulse.jar device issue --tenant T --name N [--touchpoints a,b] [--ttl 365d]
                java -jar cxpulse.jar device list --tenant T
@@ -112,7 +112,9 @@ public final class Main {
     try {
       Tokens tokens = new Tokens(vertx, ring, policy);
       if (!tokens.canIssue()) throw new IllegalStateException("no signing key: set JWT_PRIVATE_KEY and JWT_KEY_ID");
-      System.out.println(tokens.issue(opts.getOrDefault("sub", "cli"), tenant, roleList, touchpoints, ttl));
+      String segments = opts.get("segments");
+      if (segments != null && !segments.equals("known")) throw new IllegalArgumentException("--segments takes only: known");
+      System.out.println(tokens.issue(opts.getOrDefault("sub", "cli"), tenant, roleList, touchpoints, ttl, segments != null));
     } finally {
       vertx.close();
     }

@@ -1,5 +1,6 @@
 package io.cxpulse;
 
+import io.cxpulse.auth.ConnectionCaps;
 import io.cxpulse.auth.KeyRing;
 import io.cxpulse.auth.RateLimits;
 import io.cxpulse.auth.RevocationVerticle;
@@ -14,6 +15,8 @@ import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.config.Config;
 import io.cxpulse.demo.DemoGenerator;
 import io.cxpulse.demo.DemoTrafficVerticle;
+import io.cxpulse.http.Connections;
+import io.cxpulse.http.ReadBudget;
 import io.cxpulse.http.ServerContext;
 import io.cxpulse.ingest.FeedbackWriterVerticle;
 import io.cxpulse.ingest.WriteRequest;
@@ -32,6 +35,7 @@ import io.cxpulse.metrics.Metrics;
 import io.cxpulse.metrics.Readiness;
 import io.cxpulse.metrics.StructuredLogs;
 import io.cxpulse.server.HttpVerticle;
+import io.cxpulse.server.MetricsVerticle;
 import io.cxpulse.store.CatalogStore;
 import io.cxpulse.store.CounterStore;
 import io.cxpulse.store.Database;
@@ -105,6 +109,7 @@ public final class Server implements AutoCloseable {
       Readiness readiness = new Readiness();
       Pool readPool = database.pool(vertx, "read", 4, 256);
       Pool writerPool = database.pool(vertx, "writer", 1, 16);
+      Pool healthPool = database.pool(vertx, "health", 1, 8);
 
       List<TenantCatalog> seed = new ArrayList<>();
       if (demo) seed.addAll(CatalogFile.readResource(DemoGenerator.CATALOG_RESOURCE));
@@ -127,13 +132,21 @@ public final class Server implements AutoCloseable {
       Revocations revocations = new Revocations();
       DeviceTokenStore deviceStore = new DeviceTokenStore(readPool);
       deployments.add(0, await(vertx.deployVerticle(new RevocationVerticle(revocations, deviceStore, database.connectOptions()))));
-      Security security = new Security(keyRing, policy, revocations, RateLimits.of(config.security()), deviceStore,
-          config.security().trustedProxies(), config.security().defaultDeviceTokenLifetime());
+      RateLimits rateLimits = RateLimits.of(config.security());
+      Security security = new Security(keyRing, policy, revocations, rateLimits, deviceStore,
+          config.security().trustedProxies(), config.security().defaultDeviceTokenLifetime(),
+          ConnectionCaps.of(config.security().limits()));
       LiveStats liveStats = new LiveStats();
       metrics.live().bind(liveStats, catalog.get());
-      ServerContext ctx = new ServerContext(config, security, tokens, catalog, readPool, readiness, clock, liveStats, metrics);
+      Connections connections = new Connections(config.security().limits().maxConnections());
+      metrics.connections(connections::open, connections::refused, connections.max());
+      ServerContext ctx = new ServerContext(config, security, tokens, catalog, readPool, readiness, clock, liveStats, metrics,
+          new ReadBudget(rateLimits, config.security().limits()), healthPool, connections);
       deployments.add(0, await(vertx.deployVerticle(() -> new HttpVerticle(ctx),
           new DeploymentOptions().setInstances(config.httpInstances()))));
+      if (config.security().limits().metricsHost() != null) {
+        deployments.add(0, await(vertx.deployVerticle(new MetricsVerticle(metrics, config.security().limits()))));
+      }
       LOG.info("cxpulse listening on http://localhost:{} ({} tenants, {} database)", config.httpPort(),
           catalog.get().tenants().size(), database.isEmbedded() ? "embedded" : "external");
       Server server = new Server(config, database, vertx, tokens, readiness, liveStats, deployments);

@@ -34,8 +34,22 @@ class EmbeddedModeTest {
     String viewerToken;
     try (Server server = Server.start(config, false)) {
       assertThat(server.database().isEmbedded()).isTrue();
+      // Issue 19: the embedded server used to trust every local user. It now has a generated
+      // password, kept where only the server's user can read it, and refuses anything else.
+      Path passwordFile = dataDir.resolve(io.cxpulse.store.Database.PASSWORD_FILE);
+      assertThat(Files.getPosixFilePermissions(passwordFile))
+          .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+      String password = Files.readString(passwordFile).trim();
+      assertThat(password).hasSizeGreaterThanOrEqualTo(32).isNotEqualTo("postgres");
+      for (String wrong : List.of("postgres", "")) {
+        assertThatThrownBy(() -> java.sql.DriverManager.getConnection(server.database().jdbcUrl(), "postgres", wrong).close())
+            .isInstanceOf(java.sql.SQLException.class);
+      }
+      assertThat(Files.readAllLines(dataDir.resolve("pg").resolve("pg_hba.conf")).stream()
+          .filter(l -> !l.trim().startsWith("#") && !l.isBlank())).noneMatch(l -> l.contains("trust"));
       // Durable before acknowledged: the embedded server must really flush its commits.
-      try (var c = java.sql.DriverManager.getConnection(server.database().jdbcUrl(), "postgres", "postgres");
+      try (var c = java.sql.DriverManager.getConnection(server.database().jdbcUrl(), "postgres", password);
            var st = c.createStatement()) {
         for (String setting : List.of("fsync", "synchronous_commit")) {
           try (var rs = st.executeQuery("SHOW " + setting)) {
@@ -54,7 +68,18 @@ class EmbeddedModeTest {
       assertThatThrownBy(() -> Server.start(config, false)).hasMessageContaining("another cxpulse server");
     }
     assertThat(dataDir.resolve("pg").resolve("PG_VERSION")).exists();
+    // A data directory of an earlier version: it trusted everyone and had no password file. The
+    // next start gives it a password and makes it ask for it.
+    Path hba = dataDir.resolve("pg").resolve("pg_hba.conf");
+    Files.write(hba, Files.readAllLines(hba).stream().map(l -> l.replace("scram-sha-256", "trust")).toList());
+    String before = Files.readString(dataDir.resolve(io.cxpulse.store.Database.PASSWORD_FILE)).trim();
+    Files.delete(dataDir.resolve(io.cxpulse.store.Database.PASSWORD_FILE));
     try (Server server = Server.start(config, false)) {
+      String after = Files.readString(dataDir.resolve(io.cxpulse.store.Database.PASSWORD_FILE)).trim();
+      assertThat(after).isNotEqualTo(before);
+      assertThatThrownBy(() -> java.sql.DriverManager.getConnection(server.database().jdbcUrl(), "postgres", before).close())
+          .isInstanceOf(java.sql.SQLException.class);
+      java.sql.DriverManager.getConnection(server.database().jdbcUrl(), "postgres", after).close();
       // The key pair was kept too: a token issued by the first run still verifies.
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(
               URI.create("http://localhost:" + server.port() + "/api/v1/scorecards?window=today&touchpoints=hotline"))

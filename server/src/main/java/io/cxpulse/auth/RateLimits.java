@@ -8,8 +8,9 @@ import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 
 /**
- * Token buckets (Bucket4j) for ingest per token and per client address, and for failed
- * authentication per client address. Buckets live in bounded caches (Caffeine) that forget a
+ * Token buckets (Bucket4j) for ingest per token and per client address, for failed
+ * authentication per client address, and for reads per token and per tenant, weighted by what a
+ * read costs (a scorecard from memory 1, a 30-day value analysis 10: see http.ReadCosts). Buckets live in bounded caches (Caffeine) that forget a
  * client idle for ten minutes, so memory stays bounded however many addresses or tokens show up;
  * a forgotten bucket would have refilled by then anyway. Shared by the HTTP verticles: both
  * libraries are thread-safe. A limit of 0 turns that check off.
@@ -30,18 +31,64 @@ public final class RateLimits {
   private final int perTokenPerSecond;
   private final int perIpPerSecond;
   private final int authFailuresPerMinute;
+  private final int readPerTokenPerSecond;
+  private final int readPerTenantPerSecond;
+  private final Cache<String, Bucket> readTokens = cache();
+  private final Cache<String, Bucket> readTenants = cache();
   private final Cache<String, Bucket> tokens = cache();
   private final Cache<String, Bucket> ips = cache();
   private final Cache<String, Bucket> failures = cache();
 
   public RateLimits(int perTokenPerSecond, int perIpPerSecond, int authFailuresPerMinute) {
+    this(perTokenPerSecond, perIpPerSecond, authFailuresPerMinute, 0, 0);
+  }
+
+  public RateLimits(int perTokenPerSecond, int perIpPerSecond, int authFailuresPerMinute, int readPerTokenPerSecond,
+      int readPerTenantPerSecond) {
     this.perTokenPerSecond = perTokenPerSecond;
     this.perIpPerSecond = perIpPerSecond;
     this.authFailuresPerMinute = authFailuresPerMinute;
+    this.readPerTokenPerSecond = readPerTokenPerSecond;
+    this.readPerTenantPerSecond = readPerTenantPerSecond;
   }
 
   public static RateLimits of(SecurityConfig config) {
-    return new RateLimits(config.ingestPerTokenPerSecond(), config.ingestPerIpPerSecond(), config.authFailuresPerIpPerMinute());
+    return new RateLimits(config.ingestPerTokenPerSecond(), config.ingestPerIpPerSecond(), config.authFailuresPerIpPerMinute(),
+        config.limits().readPerTokenPerSecond(), config.limits().readPerTenantPerSecond());
+  }
+
+  /**
+   * One read of {@code cost} units: from the token's bucket and from its tenant's (each refills at
+   * its rate and holds {@value SecurityConfig.Limits#READ_BURST_SECONDS} seconds of it, so a page
+   * that loads ten panels at once passes). A refusal by the tenant's bucket gives the token its
+   * units back. Retry-After says when the emptier bucket has the units again.
+   */
+  public Decision read(String tokenKey, String tenant, int cost) {
+    Bucket token = null;
+    if (readPerTokenPerSecond > 0) {
+      token = readTokens.get(tokenKey, k -> burst(readPerTokenPerSecond));
+      ConsumptionProbe p = token.tryConsumeAndReturnRemaining(Math.min(cost, capacity(readPerTokenPerSecond)));
+      if (!p.isConsumed()) return Decision.refused(p.getNanosToWaitForRefill());
+    }
+    if (readPerTenantPerSecond > 0) {
+      ConsumptionProbe p = readTenants.get(tenant, k -> burst(readPerTenantPerSecond))
+          .tryConsumeAndReturnRemaining(Math.min(cost, capacity(readPerTenantPerSecond)));
+      if (!p.isConsumed()) {
+        if (token != null) token.addTokens(Math.min(cost, capacity(readPerTokenPerSecond)));
+        return Decision.refused(p.getNanosToWaitForRefill());
+      }
+    }
+    return Decision.OK;
+  }
+
+  /** A cost above a bucket's capacity would never pass: it takes the whole bucket instead. */
+  private static long capacity(int ratePerSecond) {
+    return (long) ratePerSecond * SecurityConfig.Limits.READ_BURST_SECONDS;
+  }
+
+  private static Bucket burst(int ratePerSecond) {
+    return Bucket.builder().addLimit(l -> l.capacity(capacity(ratePerSecond))
+        .refillGreedy(ratePerSecond, Duration.ofSeconds(1))).build();
   }
 
   private static Cache<String, Bucket> cache() {

@@ -73,8 +73,15 @@ public final class Tokens implements TokenVerifier {
    * CLI refuses a longer --ttl before it gets here; callers in the server pass what they need).
    */
   public String issue(String subject, String tenant, Collection<String> roles, Collection<String> touchpoints, Duration ttl) {
+    return issue(subject, tenant, roles, touchpoints, ttl, false);
+  }
+
+  /** @param knownSegmentsOnly claim {@code "segments": "known"}: the token may send only known segment values */
+  public String issue(String subject, String tenant, Collection<String> roles, Collection<String> touchpoints, Duration ttl,
+      boolean knownSegmentsOnly) {
     JsonObject claims = new JsonObject().put("sub", subject).put("tenant", tenant).put("roles", new JsonArray(List.copyOf(roles)));
     if (touchpoints != null) claims.put("touchpoints", new JsonArray(List.copyOf(touchpoints)));
+    if (knownSegmentsOnly) claims.put("segments", "known");
     return sign(claims, min(ttl, policy.cap(roles, false)));
   }
 
@@ -198,10 +205,12 @@ public final class Tokens implements TokenVerifier {
     if (device != null && !(device instanceof Boolean)) return refuse("device is not a boolean");
     boolean isDevice = Boolean.TRUE.equals(device);
     if (isDevice && (jti == null || !roles.equals(Set.of(Principal.VIEWER)))) return refuse("device token without jti or not viewer-only");
+    Object segments = claims.getValue("segments");
+    if (segments != null && !"known".equals(segments)) return refuse("segments claim is not \"known\"");
     Object sub = claims.getValue("sub");
     return Future.succeededFuture(new Principal(sub instanceof String s ? s : null, tenant, Set.copyOf(roles),
         touchpoints == null ? null : Set.copyOf(touchpoints), ((Number) claims.getValue("exp")).longValue(),
-        (String) jti, isDevice));
+        (String) jti, isDevice, segments != null));
   }
 
   private static <T> Future<T> refuse(String why) {

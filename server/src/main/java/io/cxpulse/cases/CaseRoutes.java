@@ -5,6 +5,7 @@ import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.http.Requests;
 import io.cxpulse.http.ServerContext;
+import io.cxpulse.text.Text;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -220,13 +221,23 @@ public final class CaseRoutes {
     String assignee = null;
     boolean assigneeSet = o.containsKey("assignee");
     if (assigneeSet && o.getValue("assignee") != null) {
-      if (o.getValue("assignee") instanceof String s && !s.isBlank() && s.length() <= 128) assignee = s.trim();
-      else errors.add(new ApiError.Detail("/assignee", "a name of 1..128 characters, or null to unassign"));
+      if (o.getValue("assignee") instanceof String s && !s.isBlank() && s.length() <= 128) {
+        String problem = Text.nameProblem(s);
+        if (problem == null) assignee = s.trim();
+        else errors.add(new ApiError.Detail("/assignee", problem));
+      } else {
+        errors.add(new ApiError.Detail("/assignee", "a name of 1..128 characters, or null to unassign"));
+      }
     }
     String note = null;
     if (o.containsKey("note")) {
-      if (o.getValue("note") instanceof String s && !s.isBlank() && s.length() <= 4000) note = s;
-      else errors.add(new ApiError.Detail("/note", "a text of 1..4000 characters"));
+      if (o.getValue("note") instanceof String s && !s.isBlank() && s.length() <= 4000) {
+        String problem = Text.problem(s);
+        if (problem == null) note = s;
+        else errors.add(new ApiError.Detail("/note", problem));
+      } else {
+        errors.add(new ApiError.Detail("/note", "a text of 1..4000 characters"));
+      }
     }
     Integer version = null;
     if (o.containsKey("version")) {

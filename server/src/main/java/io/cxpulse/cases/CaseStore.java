@@ -20,6 +20,8 @@ public final class CaseStore {
    * Opens the cases of a batch's new rows, in the writer's transaction: the feedback rows are read
    * back (so the candidates need only their keys) and kept only if they are consenting detractors.
    * The unique (tenant, event_id) makes a second opening impossible even if the writer asked twice.
+   * The SLA is clamped to a year here too (CatalogFile refuses more): a setting stored before that
+   * rule must not make the due time overflow and fail the writer's shared transaction.
    */
   private static final String OPEN = """
       WITH c AS (
@@ -28,7 +30,7 @@ public final class CaseStore {
         SELECT f.tenant, f.event_id, f.touchpoint, f.customer_id, f.nps, f.reasons, f.sub_reasons, f.comment,
           f.occurred_at, $3::timestamptz, $3::timestamptz + make_interval(secs => 3600 * CASE
             WHEN jsonb_typeof(t.settings -> 'caseSlaHours') = 'number' AND (t.settings ->> 'caseSlaHours')::float8 > 0
-            THEN (t.settings ->> 'caseSlaHours')::float8 ELSE 24 END)
+            THEN least((t.settings ->> 'caseSlaHours')::float8, 8760) ELSE 24 END)
         FROM unnest($1::text[], $2::text[]) AS u(tn, ev)
         JOIN feedback f ON f.tenant = u.tn AND f.event_id = u.ev
         JOIN tenant t ON t.id = f.tenant

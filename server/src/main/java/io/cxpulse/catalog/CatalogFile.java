@@ -29,9 +29,24 @@ public final class CatalogFile {
 
   /** Segment keys as FeedbackParser accepts them in a response's {@code segment}. */
   private static final Pattern SEGMENT_KEY = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+  /** Bounds of the settings (docs/security.md, "Input limits"): each one refuses what would hurt. */
+  public static final double MAX_CASE_SLA_HOURS = 8760;
+  public static final int MAX_SEGMENT_LIMIT = 1_000_000;
+  public static final int MAX_PRIVACY_MIN_N = 1_000_000;
+  public static final int MAX_OUTCOME_HORIZON_DAYS = 730;
+  public static final int MAX_ORDER = 1_000_000;
+  public static final double MAX_RATER_WEIGHT = 1000;
+  public static final int MAX_TOUCHPOINTS = 1000;
+  public static final int MAX_REASONS = 2000;
+  public static final int MAX_SEGMENT_KEYS = 20;
+  public static final int MAX_LIST_SETTING = 100;
+  public static final int MAX_SEGMENT_VALUES = 10_000;
+  public static final int MAX_NAME = 200;
+  private static final Pattern TARGET_KEY = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
   /** The tenant fields kept in its settings (jsonb), as given. */
   public static final List<String> SETTINGS = List.of("segments", "valueElements", "stages", "raterWeights", "caseSlaHours",
-      "segmentLimit", "privacyMinN", "outcomeHorizonDays", "outcomeTypes");
+      "segmentLimit", "privacyMinN", "outcomeHorizonDays", "outcomeTypes", "segmentValues");
   /** Every field a tenant object may have. */
   public static final Set<String> FIELDS;
 
@@ -118,11 +133,15 @@ public final class CatalogFile {
     String id = str(t, "id");
     if (id == null || !TENANT_ID.matcher(id).matches()) errors.add(new Problem(path + "/id", "required, [A-Za-z0-9._-], ≤64 chars"));
     String name = str(t, "name");
-    for (String key : List.of("name", "nameZh", "timeZone")) {
-      if (t.containsKey(key) && !(t.getValue(key) instanceof String)) errors.add(new Problem(path + "/" + key, "must be a string"));
-    }
+    for (String key : List.of("name", "nameZh", "timeZone")) name(t, key, path, key.equals("timeZone") ? 64 : MAX_NAME, errors);
     for (String key : List.of("touchpoints", "reasons")) {
       if (t.containsKey(key) && !(t.getValue(key) instanceof JsonArray)) errors.add(new Problem(path + "/" + key, "must be an array"));
+    }
+    if (t.getValue("touchpoints") instanceof JsonArray a && a.size() > MAX_TOUCHPOINTS) {
+      errors.add(new Problem(path + "/touchpoints", "at most " + MAX_TOUCHPOINTS + " touchpoints"));
+    }
+    if (t.getValue("reasons") instanceof JsonArray a && a.size() > MAX_REASONS) {
+      errors.add(new Problem(path + "/reasons", "at most " + MAX_REASONS + " reasons"));
     }
     ZoneId zone = null;
     try {
@@ -145,11 +164,24 @@ public final class CatalogFile {
         continue;
       }
       if (!seen.add(code)) errors.add(new Problem(p + "/code", "duplicate " + code));
+      name(tp, "name", p, MAX_NAME, errors);
+      name(tp, "nameZh", p, MAX_NAME, errors);
+      name(tp, "stage", p, 64, errors);
+      order(tp, p, errors);
       Map<String, Double> targets = new LinkedHashMap<>();
+      if (tp.containsKey("targets") && !(tp.getValue("targets") instanceof JsonObject)) {
+        errors.add(new Problem(p + "/targets", "must be an object of metric → target"));
+      }
       JsonObject tj = tp.getValue("targets") instanceof JsonObject o ? o : new JsonObject();
+      if (tj.size() > 10) errors.add(new Problem(p + "/targets", "at most 10 targets"));
       for (String key : tj.fieldNames()) {
-        if (tj.getValue(key) instanceof Number n) targets.put(key, n.doubleValue());
-        else errors.add(new Problem(p + "/targets/" + key, "must be a number"));
+        if (!TARGET_KEY.matcher(key).matches()) {
+          errors.add(new Problem(p + "/targets/" + pointer(key), "a metric code such as nps or csat"));
+        } else if (tj.getValue(key) instanceof Number n && Double.isFinite(n.doubleValue()) && Math.abs(n.doubleValue()) <= 100) {
+          targets.put(key, n.doubleValue());
+        } else {
+          errors.add(new Problem(p + "/targets/" + key, "must be a number from -100 to 100"));
+        }
       }
       touchpoints.add(new Touchpoint(code, str(tp, "name") == null ? code : str(tp, "name"), str(tp, "nameZh"),
           str(tp, "stage"), tp.getValue("order") instanceof Number n ? n.intValue() : i + 1, targets));
@@ -173,6 +205,11 @@ public final class CatalogFile {
         continue;
       }
       if (!seenReasons.add(code)) errors.add(new Problem(p + "/code", "duplicate " + code));
+      for (String key : List.of("label", "labelZh", "kind")) name(r, key, p, key.equals("kind") ? 32 : MAX_NAME, errors);
+      if (r.containsKey("parent") && r.getValue("parent") != null && !(r.getValue("parent") instanceof String)) {
+        errors.add(new Problem(p + "/parent", "must be a reason code"));
+      }
+      order(r, p, errors);
       String parent = str(r, "parent");
       if (parent != null && !reasonCodes.contains(parent) && !existingReasons.containsKey(parent)) errors.add(new Problem(p + "/parent", "unknown reason " + parent));
       reasons.add(new Reason(code, parent, str(r, "label") == null ? code : str(r, "label"), str(r, "labelZh"),
@@ -193,6 +230,7 @@ public final class CatalogFile {
       if (!(t.getValue("segments") instanceof JsonArray keys)) {
         errors.add(new Problem(path + "/segments", "must be an array of segment keys"));
       } else {
+        if (keys.size() > MAX_SEGMENT_KEYS) errors.add(new Problem(path + "/segments", "at most " + MAX_SEGMENT_KEYS + " keys"));
         Set<String> seenKeys = new HashSet<>();
         for (int i = 0; i < keys.size(); i++) {
           if (!(keys.getValue(i) instanceof String key) || !SEGMENT_KEY.matcher(key).matches()) {
@@ -203,11 +241,20 @@ public final class CatalogFile {
         }
       }
     }
-    if (t.containsKey("segmentLimit")
-        && !(t.getValue("segmentLimit") instanceof Integer || t.getValue("segmentLimit") instanceof Long)
-        || t.getValue("segmentLimit") instanceof Number n && n.longValue() < 1) {
-      errors.add(new Problem(path + "/segmentLimit", "must be a whole number ≥ 1"));
+    wholeNumber(t, "segmentLimit", path, 1, MAX_SEGMENT_LIMIT, errors);
+    wholeNumber(t, "privacyMinN", path, 1, MAX_PRIVACY_MIN_N, errors);
+    wholeNumber(t, "outcomeHorizonDays", path, 1, MAX_OUTCOME_HORIZON_DAYS, errors);
+    if (t.containsKey("caseSlaHours") && !(t.getValue("caseSlaHours") instanceof Number n
+        && n.doubleValue() > 0 && n.doubleValue() <= MAX_CASE_SLA_HOURS)) {
+      // An unbounded value once made the due time of every consenting detractor's case overflow
+      // PostgreSQL's timestamps inside the shared ingest transaction.
+      errors.add(new Problem(path + "/caseSlaHours", "must be a number of hours above 0 and at most "
+          + (int) MAX_CASE_SLA_HOURS + " (one year)"));
     }
+    segmentValues(t, path, errors);
+    codeList(t, "outcomeTypes", path, errors);
+    codeList(t, "valueElements", path, errors);
+    codeList(t, "stages", path, errors);
     if (t.containsKey("raterWeights")) {
       if (!(t.getValue("raterWeights") instanceof JsonObject w)) {
         errors.add(new Problem(path + "/raterWeights", "must be an object of dimension → weight"));
@@ -215,8 +262,8 @@ public final class CatalogFile {
         for (String key : w.fieldNames()) {
           if (io.cxpulse.score.RaterDimension.fromCode(key) == null) {
             errors.add(new Problem(path + "/raterWeights/" + key, "unknown RATER dimension"));
-          } else if (!(w.getValue(key) instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
-            errors.add(new Problem(path + "/raterWeights/" + key, "must be a number ≥ 0"));
+          } else if (!(w.getValue(key) instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= MAX_RATER_WEIGHT)) {
+            errors.add(new Problem(path + "/raterWeights/" + key, "must be a number from 0 to " + (int) MAX_RATER_WEIGHT));
           }
         }
       }
@@ -228,6 +275,113 @@ public final class CatalogFile {
     if (errors.size() > before || zone == null) return null;
     touchpoints.sort(java.util.Comparator.comparingInt(Touchpoint::order));
     return new TenantCatalog(id, name == null ? id : name, zone, touchpoints, reasons, settings);
+  }
+
+  /** An optional name or label: a string of at most {@code max} characters, one line, no control characters. */
+  private static void name(JsonObject o, String key, String path, int max, List<Problem> errors) {
+    if (!o.containsKey(key) || o.getValue(key) == null) return;
+    if (!(o.getValue(key) instanceof String s)) {
+      errors.add(new Problem(path + "/" + key, "must be a string"));
+      return;
+    }
+    if (s.length() > max) {
+      errors.add(new Problem(path + "/" + key, "at most " + max + " characters"));
+      return;
+    }
+    String problem = io.cxpulse.text.Text.nameProblem(s);
+    if (problem != null) errors.add(new Problem(path + "/" + key, problem));
+  }
+
+  private static void order(JsonObject o, String path, List<Problem> errors) {
+    if (o.containsKey("order") && !(o.getValue("order") instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) <= MAX_ORDER)) {
+      errors.add(new Problem(path + "/order", "must be a whole number from -" + MAX_ORDER + " to " + MAX_ORDER));
+    }
+  }
+
+  private static void wholeNumber(JsonObject t, String key, String path, long min, long max, List<Problem> errors) {
+    if (!t.containsKey(key)) return;
+    Object v = t.getValue(key);
+    if (!((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= min && ((Number) v).longValue() <= max)) {
+      errors.add(new Problem(path + "/" + key, "must be a whole number from " + min + " to " + max));
+    }
+  }
+
+  /**
+   * A list setting ({@code outcomeTypes}, {@code valueElements}, {@code stages}): at most
+   * {@value #MAX_LIST_SETTING} codes, each a code string or an object with a {@code code}, and
+   * optional {@code label}, {@code labelZh} and {@code order}.
+   */
+  private static void codeList(JsonObject t, String key, String path, List<Problem> errors) {
+    if (!t.containsKey(key)) return;
+    if (!(t.getValue(key) instanceof JsonArray list)) {
+      errors.add(new Problem(path + "/" + key, "must be an array of codes or of {\"code\", \"label\"} objects"));
+      return;
+    }
+    if (list.size() > MAX_LIST_SETTING) errors.add(new Problem(path + "/" + key, "at most " + MAX_LIST_SETTING + " items"));
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String p = path + "/" + key + "/" + i;
+      Object item = list.getValue(i);
+      String code;
+      if (item instanceof String s) {
+        code = s;
+      } else if (item instanceof JsonObject o) {
+        for (String field : o.fieldNames()) {
+          if (!Set.of("code", "label", "labelZh", "order").contains(field)) errors.add(new Problem(p + "/" + pointer(field), "no such field"));
+        }
+        name(o, "label", p, MAX_NAME, errors);
+        name(o, "labelZh", p, MAX_NAME, errors);
+        order(o, p, errors);
+        code = o.getValue("code") instanceof String s ? s : null;
+        p = p + "/code";
+      } else {
+        errors.add(new Problem(p, "must be a code or an object with a code"));
+        continue;
+      }
+      if (code == null || !CODE.matcher(code).matches()) errors.add(new Problem(p, "a code: lower-case [a-z0-9._-], ≤64 chars"));
+      else if (!seen.add(code)) errors.add(new Problem(p, "duplicate " + code));
+    }
+  }
+
+  /**
+   * {@code segmentValues}: segment key → the values a token limited to known values may send
+   * besides those already counted; each value as FeedbackParser accepts it (NFC, no invisible or
+   * look-alike characters), at most {@value #MAX_SEGMENT_VALUES} per key.
+   */
+  private static void segmentValues(JsonObject t, String path, List<Problem> errors) {
+    if (!t.containsKey("segmentValues")) return;
+    String p = path + "/segmentValues";
+    if (!(t.getValue("segmentValues") instanceof JsonObject lists)) {
+      errors.add(new Problem(p, "must be an object of segment key → array of values"));
+      return;
+    }
+    if (lists.size() > MAX_SEGMENT_KEYS) errors.add(new Problem(p, "at most " + MAX_SEGMENT_KEYS + " keys"));
+    for (String key : lists.fieldNames()) {
+      String kp = p + "/" + pointer(key);
+      if (!SEGMENT_KEY.matcher(key).matches()) {
+        errors.add(new Problem(kp, "a segment key: 1..32 characters of [A-Za-z0-9._-]"));
+        continue;
+      }
+      if (!(lists.getValue(key) instanceof JsonArray values)) {
+        errors.add(new Problem(kp, "must be an array of values"));
+        continue;
+      }
+      if (values.size() > MAX_SEGMENT_VALUES) errors.add(new Problem(kp, "at most " + MAX_SEGMENT_VALUES + " values"));
+      for (int i = 0; i < values.size() && i < MAX_SEGMENT_VALUES; i++) {
+        if (!(values.getValue(i) instanceof String v) || v.length() > 64) {
+          errors.add(new Problem(kp + "/" + i, "a segment value: a string of at most 64 characters"));
+          continue;
+        }
+        io.cxpulse.text.Text.Checked checked = io.cxpulse.text.Text.segmentValue(v);
+        if (!checked.ok()) errors.add(new Problem(kp + "/" + i, checked.problem()));
+        else if (!checked.value().equals(v)) errors.add(new Problem(kp + "/" + i, "must be in Unicode NFC form"));
+      }
+    }
+  }
+
+  private static String pointer(String field) {
+    return field.replace("~", "~0").replace("/", "~1");
   }
 
   private static int reasonIndex(JsonArray rs, String code) {

@@ -7,6 +7,7 @@ import io.cxpulse.config.SecurityConfig;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.http.Requests;
 import io.cxpulse.http.ServerContext;
+import io.cxpulse.text.Text;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -89,6 +90,7 @@ public final class DeviceRoutes {
     List<ApiError.Detail> errors = new ArrayList<>();
     String name = in.getValue("name") instanceof String s ? s.strip() : null;
     if (name == null || name.isEmpty() || name.length() > 100) errors.add(new ApiError.Detail("/name", "required, 1..100 characters"));
+    else if (Text.nameProblem(name) != null) errors.add(new ApiError.Detail("/name", Text.nameProblem(name)));
     List<String> touchpoints = null;
     Object tpValue = in.getValue("touchpoints");
     if (tpValue instanceof JsonArray arr) {

@@ -3,6 +3,7 @@ package io.cxpulse.http;
 import io.cxpulse.auth.Principal;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.Windows;
+import io.cxpulse.text.Text;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -52,6 +53,42 @@ public final class Requests {
       params.clear();
       new QueryStringDecoder(fixed.toString(), StandardCharsets.UTF_8).parameters().forEach(params::add);
     }
+    rc.next();
+  }
+
+  /**
+   * Every query parameter of an /api request, name and value, is text the server may pass on to
+   * PostgreSQL or echo: a NUL or another control character, or an unpaired surrogate, is 400 here,
+   * once for all endpoints, naming the parameter. A segment filter's value ({@code segment.<key>})
+   * is judged like a stored segment value and replaced by its NFC form, so that it finds the values
+   * the writer stored normalised.
+   */
+  public static void cleanQuery(RoutingContext rc) {
+    List<ApiError.Detail> errors = new java.util.ArrayList<>();
+    MultiMap params = rc.queryParams();
+    List<java.util.Map.Entry<String, String>> normalised = new java.util.ArrayList<>();
+    for (java.util.Map.Entry<String, String> e : params.entries()) {
+      String nameProblem = Text.problem(e.getKey());
+      if (nameProblem != null) {
+        errors.add(new ApiError.Detail(e.getKey(), "parameter name " + nameProblem));
+        continue;
+      }
+      if (e.getKey().startsWith("segment.") && !e.getValue().isEmpty()) {
+        Text.Checked v = Text.segmentValue(e.getValue());
+        if (!v.ok()) errors.add(new ApiError.Detail(e.getKey(), v.problem()));
+        else normalised.add(java.util.Map.entry(e.getKey(), v.value()));
+        continue;
+      }
+      String problem = Text.problem(e.getValue());
+      if (problem != null) errors.add(new ApiError.Detail(e.getKey(), problem));
+      else normalised.add(e);
+    }
+    if (!errors.isEmpty()) {
+      rc.fail(ApiError.badRequest("invalid query parameters", errors));
+      return;
+    }
+    params.clear();
+    normalised.forEach(e -> params.add(e.getKey(), e.getValue()));
     rc.next();
   }
 

@@ -10,6 +10,11 @@ import io.cxpulse.metrics.Readiness;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
-/** What every HTTP verticle shares: all thread-safe (immutable, volatile, or a Vert.x pool). */
+/**
+ * What every HTTP verticle shares: all thread-safe (immutable, volatile, concurrent, or a Vert.x
+ * pool). {@code healthPool} is a connection of its own for /health/ready, so that a busy read pool
+ * does not make a healthy server look down.
+ */
 public record ServerContext(Config config, Security security, Tokens tokens, CatalogRef catalog, Pool readPool, Readiness readiness,
-                            Clock clock, LiveStats liveStats, Metrics metrics) {}
+                            Clock clock, LiveStats liveStats, Metrics metrics, ReadBudget readBudget, Pool healthPool,
+                            Connections connections) {}

@@ -5,6 +5,7 @@ import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.Feedback;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.score.RaterDimension;
+import io.cxpulse.text.Text;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -165,7 +166,11 @@ public final class FeedbackParser {
             continue;
           }
           String value = string(s, key, p + "/segment", 64);
-          if (value != null) segment.put(key, value);
+          if (value == null) continue;
+          // One value, one spelling: NFC, and no invisible or look-alike characters (Text.segmentValue).
+          Text.Checked checked = Text.segmentValue(value);
+          if (checked.ok()) segment.put(key, checked.value());
+          else invalid.add(new ApiError.Detail(p + "/segment/" + key, checked.problem()));
         }
       } else {
         invalid.add(new ApiError.Detail(p + "/segment", "must be an object of key → short string"));
@@ -208,8 +213,9 @@ public final class FeedbackParser {
       invalid.add(new ApiError.Detail(p + "/" + field, "at most " + maxLength + " characters, got " + s.length()));
       return null;
     }
-    if (s.indexOf('\u0000') >= 0) {
-      invalid.add(new ApiError.Detail(p + "/" + field, "must not contain the NUL character"));
+    String problem = field.equals("comment") ? Text.problem(s) : Text.nameProblem(s);
+    if (problem != null) {
+      invalid.add(new ApiError.Detail(p + "/" + token(field), problem));
       return null;
     }
     return s;

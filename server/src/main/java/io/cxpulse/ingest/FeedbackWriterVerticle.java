@@ -15,6 +15,7 @@ import io.cxpulse.metrics.BusinessMetrics;
 import io.cxpulse.metrics.Metrics;
 import io.cxpulse.store.FeedbackStore;
 import io.cxpulse.store.SegmentCounterStore;
+import io.cxpulse.store.SqlErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -38,7 +39,16 @@ import org.slf4j.LoggerFactory;
  * hands the increments to {@link LiveHub} and only then replies to each request, so a
  * 2xx means committed and visible in the scorecards of this node. While a transaction runs, new
  * requests gather in the queue, so batches grow with load without any timer. A full queue
- * answers 503 at once. Consumes {@code feedback.write}; runs on its own event loop.
+ * answers 503 at once.
+ *
+ * <p>A batch holds requests of several tenants; one of them must never fail the others. When a
+ * transaction fails for the data it carried (SQLSTATE class 22 or 23: {@link SqlErrors}), the
+ * batch is split in halves and each half written in a transaction of its own, down to the single
+ * request that fails, which alone is answered 422; every other request commits and is answered as
+ * usual. Each committed half has its own counter increments, NOTIFY and in-memory apply, so
+ * nothing is counted twice or lost. Any other failure (connection lost, timeout) is an outage: the
+ * whole batch is answered 503, the writer backs off and reloads the counters, and nothing is split.
+ * Consumes {@code feedback.write}; runs on its own event loop.
  */
 public final class FeedbackWriterVerticle extends VerticleBase {
   public static final String WRITE = "feedback.write";
@@ -59,6 +69,8 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   private Future<Void> lastTransaction = Future.succeededFuture();
   private boolean lastOk = true;
   private int failedBatches;
+  /** Outages so far: a split stops writing its remaining halves once one of them met an outage. */
+  private long outages;
   private long lastFailureLog;
 
   /** @param pool a pool of size 1: one writer connection, reconnected by the pool when lost */
@@ -95,7 +107,7 @@ public final class FeedbackWriterVerticle extends VerticleBase {
   }
 
   private void admit(Message<WriteRequest> msg, int size) {
-    ApiError overLimit = segments.admit(msg.body().tenant(), msg.body().items());
+    ApiError overLimit = segments.admit(msg.body().tenant(), msg.body().items(), msg.body().knownSegmentsOnly());
     if (overLimit != null) {
       BusErrors.fail(msg, overLimit);
       return;
@@ -138,7 +150,63 @@ public final class FeedbackWriterVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Writes a batch and answers each of its requests; always succeeds. A failure for a request's
+   * data splits the batch (see the class comment); an outage answers every request 503.
+   */
   private Future<Void> write(List<Pending> batch) {
+    return transaction(batch).transform(ar -> {
+      if (ar.succeeded()) return Future.succeededFuture();
+      Throwable err = ar.cause();
+      return SqlErrors.isDataError(err) ? isolate(batch, err) : outage(batch, err);
+    });
+  }
+
+  /** Halves until the request whose data the database refuses stands alone; the others commit. */
+  private Future<Void> isolate(List<Pending> batch, Throwable err) {
+    if (batch.size() == 1) {
+      WriteRequest r = batch.get(0).request();
+      LOG.warn("a request of tenant {} ({} responses) cannot be stored, SQLSTATE {}: {}", r.tenant(), r.items().size(),
+          SqlErrors.sqlState(err), err.getMessage());
+      metrics.ingest().refusedByDatabase();
+      BusErrors.fail(batch.get(0).message(), new ApiError(422, "unprocessable",
+          "the database refused a value of this request (out of range or not storable); nothing was stored, and "
+              + "sending it again unchanged fails again"));
+      return Future.succeededFuture();
+    }
+    metrics.ingest().splitBatch();
+    List<Pending> first = batch.subList(0, batch.size() / 2);
+    List<Pending> second = batch.subList(batch.size() / 2, batch.size());
+    long outagesBefore = outages;
+    return write(first).compose(v -> {
+      if (outages == outagesBefore) return write(second);
+      // The database went away meanwhile: no more transactions before the backoff and the reload.
+      for (Pending p : second) BusErrors.fail(p.message(), unavailable("database unavailable"));
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Not the requests' fault: all of them get 503, the writer backs off and reloads its counters. */
+  private Future<Void> outage(List<Pending> batch, Throwable err) {
+    outages++;
+    int responses = 0;
+    for (Pending p : batch) responses += p.request().items().size();
+    if (failedBatches++ == 0 || System.currentTimeMillis() - lastFailureLog > 10_000) {
+      lastFailureLog = System.currentTimeMillis();
+      LOG.warn("batch of {} responses not committed ({} failed batches in a row): {}", responses, failedBatches,
+          err.getMessage());
+    }
+    for (Pending p : batch) BusErrors.fail(p.message(), unavailable("database unavailable"));
+    metrics.ingest().failedBatch();
+    // The COMMIT may have reached the server even though its answer did not reach us: the
+    // counters in memory may then be behind the table. Reload them before the next batch.
+    countersSuspect = true;
+    databaseOk(false);
+    return Future.succeededFuture();
+  }
+
+  /** One transaction for the batch; on success every request is answered, on failure none is. */
+  private Future<Void> transaction(List<Pending> batch) {
     Instant now = clock.instant();
     // The first occurrence of an event id in the batch is the one stored; later ones are retries.
     Map<String, Boolean> firstSeen = new HashMap<>();
@@ -222,20 +290,6 @@ public final class FeedbackWriterVerticle extends VerticleBase {
           if (failedBatches > 0) LOG.info("writes go through again after {} failed batches", failedBatches);
           failedBatches = 0;
           databaseOk(true);
-        })
-        .recover(err -> {
-          if (failedBatches++ == 0 || System.currentTimeMillis() - lastFailureLog > 10_000) {
-            lastFailureLog = System.currentTimeMillis();
-            LOG.warn("batch of {} responses not committed ({} failed batches in a row): {}", rows.size(), failedBatches,
-                err.getMessage());
-          }
-          for (Pending p : batch) BusErrors.fail(p.message(), unavailable("database unavailable"));
-          metrics.ingest().failedBatch();
-          // The COMMIT may have reached the server even though its answer did not reach us: the
-          // counters in memory may then be behind the table. Reload them before the next batch.
-          countersSuspect = true;
-          databaseOk(false);
-          return Future.succeededFuture();
         })
         .mapEmpty();
   }

@@ -69,7 +69,7 @@ public final class IngestRoutes {
       return;
     }
     rc.vertx().eventBus().<WriteResult>request(FeedbackWriterVerticle.WRITE,
-            new WriteRequest(tenant.id(), tenant.zone(), items), new DeliveryOptions().setSendTimeout(30_000))
+            new WriteRequest(tenant.id(), tenant.zone(), items, principal.knownSegmentsOnly()), new DeliveryOptions().setSendTimeout(30_000))
         .onSuccess(reply -> Requests.json(rc, 200, new JsonObject()
             .put("accepted", reply.body().accepted())
             .put("duplicates", reply.body().duplicates()).encode()))

@@ -24,8 +24,13 @@ import java.util.Set;
  * values other nodes admit until it restarts or the catalog changes, so with several nodes a key
  * can exceed its limit by the values first sent to the other nodes (and, right after a key becomes
  * counted, by values sent to nodes that have not heard of the change yet: their batches are
- * counted, the database decides, but not admitted here). Owned by the writer verticle; not
- * thread-safe.
+ * counted, the database decides, but not admitted here).
+ *
+ * <p>A token with the claim {@code "segments": "known"} may not add values at all: each value of a
+ * counted key must already be counted or be listed in the tenant's {@code segmentValues} setting
+ * (422 otherwise), so a leaked or misconfigured sender cannot fill a key with junk. Values an
+ * admin deleted (DELETE /api/v1/segments/…) are forgotten at the next load, which every catalog
+ * change (and a deletion notifies one) triggers. Owned by the writer verticle; not thread-safe.
  */
 public final class SegmentLimits {
   private final CatalogRef catalog;
@@ -42,7 +47,9 @@ public final class SegmentLimits {
   public Future<Void> load(SqlClient client) {
     loadedWith = catalog.get();
     return SegmentCounterStore.knownValues(client).map(values -> {
-      // Added to what is known: values reserved by requests still queued stay reserved.
+      // Replaces what was known, so deleted values are forgotten; a value reserved by a request
+      // still queued is reserved again when that request commits or the value is sent again.
+      known.clear();
       values.forEach((tenant, byKey) -> byKey.forEach((key, set) ->
           known.computeIfAbsent(tenant, t -> new HashMap<>()).computeIfAbsent(key, k -> new HashSet<>()).addAll(set)));
       return null;
@@ -70,6 +77,13 @@ public final class SegmentLimits {
     return t == null ? List.of() : t.segmentKeys();
   }
 
+  /** Whether the tenant's {@code segmentValues} setting lists this value of this key. */
+  private boolean listed(String tenant, String key, String value) {
+    TenantCatalog t = catalog.get().tenant(tenant);
+    if (t == null || !(t.settings().getValue("segmentValues") instanceof io.vertx.core.json.JsonObject lists)) return false;
+    return lists.getValue(key) instanceof io.vertx.core.json.JsonArray list && list.contains(value);
+  }
+
   public int limit(String tenant) {
     TenantCatalog t = catalog.get().tenant(tenant);
     Integer limit = t == null ? null : t.settings().getInteger("segmentLimit");
@@ -81,12 +95,18 @@ public final class SegmentLimits {
    * key past its limit. Paths are {@code /<i>/segment/<key>}, i the item's index in the request.
    */
   public ApiError admit(String tenant, List<Feedback> items) {
+    return admit(tenant, items, false);
+  }
+
+  /** @param knownOnly the token may send only values already counted or listed in {@code segmentValues} */
+  public ApiError admit(String tenant, List<Feedback> items, boolean knownOnly) {
     List<String> keys = countedKeys(tenant);
     if (keys.isEmpty()) return null;
     int limit = limit(tenant);
     Map<String, Set<String>> byKey = known.computeIfAbsent(tenant, t -> new HashMap<>());
     Map<String, Set<String>> added = new HashMap<>();
     List<ApiError.Detail> details = new ArrayList<>();
+    List<ApiError.Detail> unknown = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       for (String key : keys) {
         String value = items.get(i).segment().get(key);
@@ -94,13 +114,21 @@ public final class SegmentLimits {
         Set<String> values = byKey.computeIfAbsent(key, k -> new HashSet<>());
         Set<String> fresh = added.computeIfAbsent(key, k -> new HashSet<>());
         if (values.contains(value) || fresh.contains(value)) continue;
-        if (values.size() + fresh.size() >= limit) {
+        boolean listed = listed(tenant, key, value);
+        if (knownOnly && !listed) {
+          unknown.add(new ApiError.Detail("/" + i + "/segment/" + key, "unknown value '" + value + "' of segment key '" + key
+              + "': this token may send only values already counted or listed in the tenant's segmentValues"));
+        } else if (values.size() + fresh.size() >= limit) {
           details.add(new ApiError.Detail("/" + i + "/segment/" + key, "segment key '" + key + "' already counts "
               + values.size() + " distinct values, its limit is " + limit + "; '" + value + "' would be one more"));
         } else {
           fresh.add(value);
         }
       }
+    }
+    if (!unknown.isEmpty()) {
+      return new ApiError(422, "unknown_code", "unknown segment values for a token limited to known ones; nothing was stored",
+          unknown, null);
     }
     if (!details.isEmpty()) {
       return new ApiError(422, "segment_limit", "a segment key would exceed its limit of distinct values; nothing was stored",

@@ -10,7 +10,17 @@ public final class CloseCodes {
   public static final short GOING_AWAY = 1001;
   /** A binary message: the protocol is JSON text. */
   public static final short UNSUPPORTED_DATA = 1003;
-  /** A client message over {@link LiveSession#MAX_CLIENT_MESSAGE_CHARS}: clients send only small control messages. */
+  /** A text message that is not valid UTF-8 (RFC 6455: inconsistent data). */
+  public static final short INVALID_PAYLOAD = 1007;
+  /**
+   * The token (LIVE_MAX_PER_TOKEN), the device (LIVE_MAX_PER_DEVICE) already holds its cap of live
+   * sockets (RFC 6455: policy violation): close another one, or retry later with backoff.
+   */
+  public static final short TOO_MANY_CONNECTIONS = 1008;
+  /**
+   * A client message over {@link LiveSession#MAX_CLIENT_MESSAGE_BYTES}, whole or in fragments (and
+   * so any over the transport's 64 KiB message limit): clients send only small control messages.
+   */
   public static final short MESSAGE_TOO_BIG = 1009;
   /** The token could not be checked right now (key set unreachable): retry later. */
   public static final short TRY_AGAIN_LATER = 1013;

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * {@code GET /api/v1/live} of one HTTP verticle: the WebSocket handshake (an allowed Origin, the
- * failed-authentication limit of the client address, an Upgrade header), then a {@link LiveSession}
+ * failed-authentication limit of the client address, an Upgrade header, and the address's cap of
+ * live sockets, {@code LIVE_MAX_PER_ADDRESS}: 429 with Retry-After beyond it), then a {@link LiveSession}
  * per accepted socket, all served by this verticle's {@link LiveFanout}. Runs on the HTTP
  * verticle's event loop.
  */
@@ -46,7 +47,15 @@ public final class LiveEndpoint {
       refuse(request, 400, new JsonObject().put("error", "invalid").put("message", "this endpoint speaks WebSocket only"));
       return;
     }
+    if (!security.connectionCaps().openAddress(client)) {
+      fanout.settings().stats().capped();
+      request.response().putHeader("Retry-After", "30");
+      refuse(request, 429, new JsonObject().put("error", "rate_limited")
+          .put("message", "too many live connections from this address; close some or retry later"));
+      return;
+    }
     request.toWebSocket().onSuccess(ws -> fanout.opened(new LiveSession(ws, client, fanout))).onFailure(err -> {
+      security.connectionCaps().closeAddress(client);
       // Not a WebSocket handshake (a plain GET, a bad version): answer instead of hanging.
       if (!request.response().ended() && !request.response().headWritten()) {
         refuse(request, 400, new JsonObject().put("error", "invalid").put("message", "this endpoint speaks WebSocket only"));

@@ -1,5 +1,6 @@
 package io.cxpulse.live;
 
+import io.cxpulse.auth.ConnectionCaps;
 import io.cxpulse.auth.Principal;
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.counters.Windows;
@@ -27,8 +28,11 @@ import java.util.regex.Pattern;
 final class LiveSession {
   static final int AUTH_TIMEOUT_MS = 5_000;
   static final int MAX_SUBSCRIPTIONS = 16;
-  /** Clients send only auth, subscribe, ping: a few hundred bytes. Past the frame limit (16 KiB) the transport drops the connection (1006). */
-  static final int MAX_CLIENT_MESSAGE_CHARS = 4096;
+  /**
+   * Clients send only auth, subscribe, ping: a few hundred bytes. A longer message, whole or in
+   * fragments, closes 1009; past the frame limit (16 KiB) the transport drops the connection (1006).
+   */
+  static final int MAX_CLIENT_MESSAGE_BYTES = 4096;
   private static final Pattern SUB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   /** One subscription: a view of this connection under the client's id, with its own sequence. */
@@ -61,6 +65,10 @@ final class LiveSession {
   long lastSent;
   /** When the socket's write queue filled up, or 0. */
   long fullSince;
+  /** The count key under which this socket holds a place of its token's (or device's) cap, once authenticated. */
+  private String capKey;
+  /** The text message being received, fragment by fragment; null between messages. */
+  private Buffer partial;
 
   LiveSession(ServerWebSocket ws, String client, LiveFanout fanout) {
     this.ws = ws;
@@ -73,18 +81,49 @@ final class LiveSession {
         ws.close(CloseCodes.UNAUTHORIZED, "authentication timeout");
       }
     });
-    ws.textMessageHandler(this::onMessage);
-    ws.binaryMessageHandler(b -> ws.close(CloseCodes.UNSUPPORTED_DATA, "text messages only"));
+    // Frames, not whole messages: the session assembles each text message itself, so that an
+    // oversized one closes 1009 as soon as it passes the limit (fragmented or not) and one that is
+    // not UTF-8 closes 1007, where Vert.x's assembly would drop the first and decode the second
+    // with replacement characters.
+    ws.frameHandler(this::onFrame);
     ws.exceptionHandler(err -> LiveFanout.LOG.debug("websocket error: {}", err.getMessage()));
     ws.closeHandler(v -> closed());
   }
 
-  private void onMessage(String text) {
+  private void onFrame(WebSocketFrame frame) {
     lastHeard = System.currentTimeMillis();
-    if (text.length() > MAX_CLIENT_MESSAGE_CHARS) {
+    if (ws.isClosed()) return;
+    if (frame.isBinary() || frame.isContinuation() && partial == null && !frame.isText()) {
+      if (frame.isBinary() || frame.binaryData().length() > 0) {
+        ws.close(CloseCodes.UNSUPPORTED_DATA, "text messages only");
+      }
+      return;
+    }
+    if (!frame.isText() && !frame.isContinuation()) return; // ping, pong, close: the transport's
+    if (frame.isText()) partial = Buffer.buffer();
+    if (partial.length() + frame.binaryData().length() > MAX_CLIENT_MESSAGE_BYTES) {
+      partial = null;
       ws.close(CloseCodes.MESSAGE_TOO_BIG, "messages are small control messages");
       return;
     }
+    partial.appendBuffer(frame.binaryData());
+    if (!frame.isFinal()) return;
+    Buffer whole = partial;
+    partial = null;
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(whole.getBytes())).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      ws.close(CloseCodes.INVALID_PAYLOAD, "text messages are UTF-8");
+      return;
+    }
+    onMessage(text);
+  }
+
+  private void onMessage(String text) {
     JsonObject msg;
     try {
       msg = new JsonObject(text);
@@ -131,6 +170,14 @@ final class LiveSession {
         ws.close(CloseCodes.FORBIDDEN, "this token may not watch scorecards");
         return;
       }
+      String key = ConnectionCaps.key(p, token);
+      if (!fanout.security().connectionCaps().openToken(key, p.device())) {
+        fanout.settings().stats().capped();
+        ws.close(CloseCodes.TOO_MANY_CONNECTIONS, p.device() ? "too many connections for this device"
+            : "too many connections for this token");
+        return;
+      }
+      capKey = key;
       principal = p;
       fanout.settings().stats().authenticated(p.tenant());
       JsonArray visible = new JsonArray();
@@ -212,6 +259,8 @@ final class LiveSession {
 
   private void closed() {
     fanout.vertx().cancelTimer(authTimer);
+    if (capKey != null) fanout.security().connectionCaps().closeToken(capKey);
+    fanout.security().connectionCaps().closeAddress(client);
     for (String id : new ArrayList<>(subscriptions.keySet())) unsubscribe(id, false);
     // Counted last, so a reader of connections-then-subscriptions never sees the connection gone and its
     // subscriptions still counted. A scrape reads gauges one by one, though: it is never a snapshot of all.

@@ -18,8 +18,11 @@ import org.slf4j.MDC;
  *       (key {@value #REQUEST_ID}) while the request's handlers and its failure handler run;</li>
  *   <li>with {@code LOG_REQUESTS=true}, one access-log line per request (logger {@code io.cxpulse.access});</li>
  *   <li>the outcome of every ingest request, for {@code cxpulse_ingest_requests_total};</li>
- *   <li>{@code GET /metrics}: the registry in the Prometheus text format, without a token, like
- *       the health checks, so it belongs on an internal network only.</li>
+ *   <li>{@code GET /metrics}: the registry in the Prometheus text format. It lists every tenant's
+ *       live NPS, so by default it answers only clients on the loopback interface that did not
+ *       come through a proxy (no forwarding header); with {@code METRICS_TOKEN} it answers whoever
+ *       sends that bearer token; with {@code METRICS_LISTEN} it is not on the API port at all but
+ *       on a listener of its own ({@link #mountMetrics}).</li>
  * </ul>
  */
 public final class HttpObservability {
@@ -31,7 +34,8 @@ public final class HttpObservability {
 
   private HttpObservability() {}
 
-  public static void install(Vertx vertx, Router router, Metrics metrics, boolean logRequests) {
+  public static void install(Vertx vertx, Router router, Metrics metrics, boolean logRequests,
+      io.cxpulse.config.SecurityConfig.Limits limits) {
     // Routes without a path, so that they do not show in the HTTP metrics' route label.
     router.route().handler(rc -> {
       if (HttpMethod.POST.equals(rc.request().method()) && INGEST_PATH.equals(rc.request().path())) {
@@ -40,10 +44,48 @@ public final class HttpObservability {
       requestId(rc, logRequests);
     });
     router.route().failureHandler(HttpObservability::withRequestId);
-    router.get("/metrics").handler(rc -> vertx.executeBlocking(metrics::scrape, false).onComplete(
-        text -> rc.response().putHeader("Content-Type", Metrics.CONTENT_TYPE).putHeader("Cache-Control", "no-store")
-            .end(text),
-        rc::fail));
+    if (limits.metricsHost() == null) mountMetrics(vertx, router, metrics, limits.metricsToken(), true);
+  }
+
+  /**
+   * {@code GET /metrics} on {@code router}: with {@code token}, for that bearer token only; else,
+   * when {@code loopbackOnly}, for loopback clients not behind a proxy; else for anyone who can
+   * reach the listener (its own address and port, {@code METRICS_LISTEN}). Others get 403.
+   */
+  public static void mountMetrics(Vertx vertx, Router router, Metrics metrics, String token, boolean loopbackOnly) {
+    router.get("/metrics").handler(rc -> {
+      if (!allowed(rc, token, loopbackOnly)) {
+        rc.response().setStatusCode(403).putHeader("Content-Type", "application/json; charset=utf-8")
+            .end("{\"error\":\"forbidden\",\"message\":\"metrics are served to loopback clients, with METRICS_TOKEN, "
+                + "or on METRICS_LISTEN\"}");
+        return;
+      }
+      vertx.executeBlocking(metrics::scrape, false).onComplete(
+          text -> rc.response().putHeader("Content-Type", Metrics.CONTENT_TYPE).putHeader("Cache-Control", "no-store")
+              .end(text),
+          rc::fail);
+    });
+  }
+
+  private static boolean allowed(RoutingContext rc, String token, boolean loopbackOnly) {
+    if (token != null) {
+      String header = rc.request().getHeader("Authorization");
+      return header != null && java.security.MessageDigest.isEqual(
+          header.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (!loopbackOnly) return true;
+    var remote = rc.request().remoteAddress();
+    boolean loopback;
+    try {
+      loopback = remote != null && remote.hostAddress() != null
+          && java.net.InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      loopback = false;
+    }
+    // A reverse proxy on the same host makes every client look local: a forwarded request is not.
+    return loopback && rc.request().getHeader("X-Forwarded-For") == null && rc.request().getHeader("Forwarded") == null
+        && rc.request().getHeader("X-Real-IP") == null;
   }
 
   private static void requestId(RoutingContext rc, boolean logRequests) {

@@ -34,6 +34,8 @@ public final class IngestMetrics {
   private final Counter duplicates;
   private final Counter failedBatches;
   private final Counter queueFull;
+  private final Counter splitBatches;
+  private final Counter refusedByDatabase;
 
   IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -61,6 +63,13 @@ public final class IngestMetrics {
         .register(registry);
     queueFull = Counter.builder("cxpulse.ingest.queue.full")
         .description("Ingest requests refused with 503 because the writer's queue was full")
+        .register(registry);
+    splitBatches = Counter.builder("cxpulse.ingest.split.batches")
+        .description("Group-commit transactions that failed for the data of a request (SQLSTATE class 22 or 23) and were "
+            + "split and retried, so that only the offending request fails")
+        .register(registry);
+    refusedByDatabase = Counter.builder("cxpulse.ingest.refused.requests")
+        .description("Ingest requests that the database refused on their own (a value it cannot store), answered 422")
         .register(registry);
   }
 
@@ -99,6 +108,14 @@ public final class IngestMetrics {
 
   public void failedBatch() {
     failedBatches.increment();
+  }
+
+  public void splitBatch() {
+    splitBatches.increment();
+  }
+
+  public void refusedByDatabase() {
+    refusedByDatabase.increment();
   }
 
   public void queueFull() {

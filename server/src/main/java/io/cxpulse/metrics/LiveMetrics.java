@@ -152,6 +152,9 @@ public final class LiveMetrics {
     FunctionCounter.builder("cxpulse.live.dropped.clients", stats, LiveStats::droppedClients)
         .description("Live clients closed for not reading (4429) or not answering pings (4408)")
         .register(registry);
+    FunctionCounter.builder("cxpulse.live.refused.connections", stats, LiveStats::cappedConnections)
+        .description("Live sockets refused by a cap: per address at the handshake (429), per token or device (1008)")
+        .register(registry);
   }
 
   /** One live tick of the live hub. */

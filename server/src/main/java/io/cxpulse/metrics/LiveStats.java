@@ -12,6 +12,7 @@ public final class LiveStats {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder alertsDropped = new LongAdder();
   private final LongAdder connections = new LongAdder();
+  private final LongAdder capped = new LongAdder();
   private final Map<String, LongAdder> clients = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> subscriptions = new ConcurrentHashMap<>();
 
@@ -24,6 +25,8 @@ public final class LiveStats {
   public void dropped() { dropped.increment(); }
   public void alertDropped() { alertsDropped.increment(); }
   public void opened() { connections.increment(); }
+  /** A socket refused by a cap (per address at the handshake, per token or device at authentication). */
+  public void capped() { capped.increment(); }
   /** @param tenant the tenant of an authenticated connection, or null */
   public void closed(String tenant) {
     if (tenant != null) clients.computeIfAbsent(tenant, t -> new LongAdder()).decrement();
@@ -37,6 +40,7 @@ public final class LiveStats {
   public long payloadBytes() { return bytes.sum(); }
   public long deferredUpdates() { return deferred.sum(); }
   public long droppedClients() { return dropped.sum(); }
+  public long cappedConnections() { return capped.sum(); }
   /** Alerts not written because the client's queue was full (a slow screen misses them, it is not backlogged). */
   public long droppedAlerts() { return alertsDropped.sum(); }
   /** Open live WebSockets, authenticated or not. */

@@ -39,6 +39,7 @@ public final class Metrics {
   private final BusinessMetrics business;
   private final IngestMetrics ingest;
   private final LiveMetrics live;
+  private java.util.function.LongSupplier refusedConnections;
 
   public Metrics(Config config) {
     // Vert.x accepts any method token, and a client could mint a series per made-up method.
@@ -118,6 +119,18 @@ public final class Metrics {
             r -> r.countersLoaded() && r.listening() && !r.shuttingDown() ? 1 : 0)
         .description("1 when the in-memory counters are loaded and other nodes' increments are being heard")
         .strongReference(true).register(registry);
+  }
+
+  /** The HTTP connections of the process against MAX_CONNECTIONS, and those refused over it. */
+  public void connections(java.util.function.IntSupplier open, java.util.function.LongSupplier refused, int max) {
+    // Micrometer holds a function counter's object weakly: keep the supplier alive here.
+    this.refusedConnections = refused;
+    Gauge.builder("cxpulse.http.connections", open::getAsInt)
+        .description("Open HTTP connections (REST and WebSocket) of this process").register(registry);
+    Gauge.builder("cxpulse.http.connections.limit", () -> max)
+        .description("MAX_CONNECTIONS: connections beyond it are answered 503 and closed").register(registry);
+    FunctionCounter.builder("cxpulse.http.connections.refused", refused, r -> r.getAsLong())
+        .description("Connections refused because MAX_CONNECTIONS were open").register(registry);
   }
 
   public BusinessMetrics business() {

@@ -4,6 +4,7 @@ import io.cxpulse.analysis.AnalysisRoutes;
 import io.cxpulse.auth.CachingVerifier;
 import io.cxpulse.cases.CaseRoutes;
 import io.cxpulse.catalog.admin.CatalogRoutes;
+import io.cxpulse.catalog.admin.SegmentRoutes;
 import io.cxpulse.devices.DeviceRoutes;
 import io.cxpulse.http.ApiError;
 import io.cxpulse.http.ApiGuards;
@@ -36,6 +37,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ServerContext ctx;
   private HttpServer server;
   private LiveEndpoint live;
+  private ConnectionGuard guard;
 
   public HttpVerticle(ServerContext ctx) {
     this.ctx = ctx;
@@ -47,7 +49,7 @@ public final class HttpVerticle extends VerticleBase {
     CachingVerifier verifier = new CachingVerifier(ctx.security().newVerifier(vertx), ctx.security().revocations(),
         10_000, 60, () -> ctx.clock().instant().getEpochSecond());
     Router router = Router.router(vertx);
-    HttpObservability.install(vertx, router, ctx.metrics(), ctx.config().logRequests());
+    HttpObservability.install(vertx, router, ctx.metrics(), ctx.config().logRequests(), ctx.config().security().limits());
     Health.mount(router, ctx);
     Buffer contract = contract();
     router.get("/api/v1/openapi.yaml").handler(rc -> {
@@ -65,8 +67,11 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(Requests::rawUtf8Query);
     router.route("/api/*").handler(ApiGuards.cors(ctx.config().allowedOrigins()));
     router.route("/api/*").handler(new Authenticate(ctx, verifier));
+    router.route("/api/*").handler(Requests::cleanQuery);
+    router.get("/api/*").handler(ctx.readBudget()::handle);
     IngestRoutes.mount(router, ctx);
     CatalogRoutes.mount(router, ctx, vertx);
+    SegmentRoutes.mount(router, ctx);
     AnalysisRoutes.mount(router, ctx);
     CaseRoutes.mount(router, ctx, vertx);
     ValueRoutes.mount(router, ctx, vertx);
@@ -93,14 +98,26 @@ public final class HttpVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         // A fixed kernel send buffer bounds what a client that stopped reading can hold up
         // (autotuning would let it grow to megabytes before the write queue ever fills).
-        .setSendBufferSize(64 * 1024));
-    return server.requestHandler(router).invalidRequestHandler(Failures::undecodable).listen();
+        .setSendBufferSize(64 * 1024)
+        // No byte either way for this long: closed (WebSockets hear a ping every LIVE_PING_INTERVAL_MS).
+        .setIdleTimeout(ctx.config().security().limits().httpIdleTimeoutSeconds()));
+    guard = new ConnectionGuard(vertx, ctx.connections(), ctx.config().security().limits());
+    guard.start();
+    return server.connectionHandler(guard::connected)
+        .requestHandler(request -> {
+          if (guard.admit(request)) router.handle(request);
+        })
+        .invalidRequestHandler(request -> {
+          if (guard.admit(request)) Failures.undecodable(request);
+        })
+        .listen();
   }
 
   /** Stops accepting, lets requests in flight finish (their batches commit), closes sockets with 1001. */
   @Override
   public Future<?> stop() {
     if (live != null) live.shutdown();
+    if (guard != null) guard.stop();
     return server == null ? Future.succeededFuture() : server.shutdown(15, TimeUnit.SECONDS);
   }
 

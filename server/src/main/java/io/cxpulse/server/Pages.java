@@ -12,13 +12,25 @@ import io.vertx.ext.web.handler.StaticHandler;
 final class Pages {
   private Pages() {}
 
+  /**
+   * The live WebSocket of this very host (the pages open {@code ws(s)://<their host>/api/v1/live}),
+   * not {@code ws:}/{@code wss:} to any host, which let an injected script talk to anyone. Browsers
+   * that apply CSP 3 already count same-host WebSockets as 'self'; older ones need them named.
+   */
+  private static String liveSources(io.vertx.core.net.HostAndPort authority) {
+    if (authority == null || !authority.host().matches("[A-Za-z0-9.\\-\\[\\]:]{1,255}")) return "";
+    String host = authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+    return " ws://" + host + " wss://" + host;
+  }
+
   static void mount(Router router) {
     router.route().handler(rc -> {
       String path = rc.request().path();
       if (!path.startsWith("/api/") && !path.startsWith("/health/") && !path.equals("/metrics")) {
         rc.response()
             .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                + "img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+                + "img-src 'self' data:; connect-src 'self'" + liveSources(rc.request().authority())
+                + "; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
             .putHeader("X-Content-Type-Options", "nosniff")
             .putHeader("Referrer-Policy", "no-referrer")
             .putHeader("X-Frame-Options", "DENY");

@@ -25,9 +25,17 @@ import org.slf4j.LoggerFactory;
  * Where PostgreSQL is: an external server from DATABASE_URL / PG* variables, or an embedded one
  * whose data lives under DATA_DIR/pg and survives restarts. Opening runs the Flyway migrations
  * (the only JDBC use); everything else goes through vertx-pg-client pools made here.
+ *
+ * <p>The embedded server listens on localhost only and asks for a password (SCRAM-SHA-256) on every
+ * connection, TCP and Unix socket: a random one generated at its first start and kept in
+ * {@value #PASSWORD_FILE} under DATA_DIR, readable by the server's user only. (The library's
+ * default, "trust", let any local user read every tenant.) A data directory made by an earlier
+ * version, which trusted everyone, is switched over at its next start.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  /** The embedded superuser's password, one line, in DATA_DIR (mode 0600). */
+  public static final String PASSWORD_FILE = "pg-password";
 
   private final PgConnectOptions connectOptions;
   private final EmbeddedPostgres embedded;
@@ -66,7 +74,7 @@ public final class Database implements AutoCloseable {
       List<String> pid = Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid"));
       int port = Integer.parseInt(pid.get(3).trim());
       return new Database(new PgConnectOptions().setHost("localhost").setPort(port).setDatabase("postgres")
-          .setUser("postgres").setPassword("postgres"), null, null);
+          .setUser("postgres").setPassword(embeddedPassword(dataDir)), null, null);
     } catch (IOException | RuntimeException e) {
       if (lock != null) {
         try {
@@ -151,8 +159,25 @@ public final class Database implements AutoCloseable {
     try {
       Files.createDirectories(pgData);
       stopOrphan(pgData);
-      EmbeddedPostgres pg = EmbeddedPostgres.builder()
+      boolean fresh = !Files.exists(pgData.resolve("PG_VERSION"));
+      Path passwordFile = dataDir.resolve(PASSWORD_FILE);
+      boolean hadPassword = Files.exists(passwordFile);
+      String password = hadPassword ? embeddedPassword(dataDir) : newPassword(passwordFile);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(pgData)
+          // The library's readiness probe connects as postgres: it needs the password too.
+          .setConnectConfig("password", password)
+          .setServerConfig("listen_addresses", "localhost")
+          .setServerConfig("password_encryption", "scram-sha-256");
+      if (fresh) {
+        // initdb's own options (the library passes them as --name=value): the superuser gets the
+        // password at once, and every local and host connection must give it. The library's "-A
+        // trust" comes first and is overridden by these.
+        builder.setLocaleConfig("pwfile", passwordFile.toString())
+            .setLocaleConfig("auth-local", "scram-sha-256")
+            .setLocaleConfig("auth-host", "scram-sha-256");
+      }
+      EmbeddedPostgres pg = builder
           .setCleanDataDirectory(false)
           .setPort(freePort())
           .setOverrideWorkingDirectory(dataDir.resolve("pg-bin").toFile())
@@ -163,14 +188,63 @@ public final class Database implements AutoCloseable {
           .setServerConfig("fsync", "on")
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
+      if (!fresh && (!hadPassword || trusts(pgData))) requirePassword(pg, pgData, password);
       LOG.info("embedded PostgreSQL running on port {} with data in {}", pg.getPort(), pgData);
       PgConnectOptions options = new PgConnectOptions()
           .setHost("localhost").setPort(pg.getPort()).setDatabase("postgres")
-          .setUser("postgres").setPassword("postgres")
+          .setUser("postgres").setPassword(password)
           .setCachePreparedStatements(true).setPipeliningLimit(256);
       return new Database(options, pg, lock);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the embedded PostgreSQL in " + pgData + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The embedded superuser's password, from DATA_DIR. */
+  public static String embeddedPassword(Path dataDir) throws IOException {
+    return Files.readString(dataDir.resolve(PASSWORD_FILE), java.nio.charset.StandardCharsets.US_ASCII).trim();
+  }
+
+  private static String newPassword(Path file) throws IOException {
+    byte[] random = new byte[24];
+    new java.security.SecureRandom().nextBytes(random);
+    String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(tmp);
+    }
+    Files.writeString(tmp, password + "\n", java.nio.charset.StandardCharsets.US_ASCII);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return password;
+  }
+
+  /** Whether pg_hba.conf still lets anyone in without a password (a data directory of an earlier version). */
+  private static boolean trusts(Path pgData) throws IOException {
+    return Files.readAllLines(pgData.resolve("pg_hba.conf")).stream()
+        .map(String::trim).filter(l -> !l.startsWith("#") && !l.isEmpty())
+        .anyMatch(l -> l.matches(".*\\s(trust)\\s*$"));
+  }
+
+  /** Gives the superuser the password and makes every connection ask for it, then reloads. */
+  private static void requirePassword(EmbeddedPostgres pg, Path pgData, String password) throws IOException {
+    LOG.warn("the embedded PostgreSQL in {} trusted every local user; it now asks for the password in {}", pgData,
+        pgData.resolveSibling(PASSWORD_FILE));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres", password);
+         java.sql.Statement s = c.createStatement()) {
+      s.execute("SET password_encryption = 'scram-sha-256'");
+      s.execute("ALTER ROLE postgres PASSWORD '" + password + "'"); // base64url: nothing to escape
+      List<String> lines = Files.readAllLines(pgData.resolve("pg_hba.conf"));
+      List<String> strict = lines.stream().map(l -> l.trim().startsWith("#") ? l
+          : l.replaceAll("\\strust\\s*$", " scram-sha-256")).toList();
+      Files.write(pgData.resolve("pg_hba.conf"), strict);
+      s.execute("SELECT pg_reload_conf()");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot set the embedded PostgreSQL's password: " + e.getMessage(), e);
     }
   }
 

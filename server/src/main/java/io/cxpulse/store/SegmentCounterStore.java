@@ -83,7 +83,50 @@ public final class SegmentCounterStore {
       SELECT tenant, seg_key, seg_value, touchpoint, grain::"char", bucket, metric, key, idx, count FROM recount
       WHERE grain = 'd' OR (grain = 'q' AND bucket >= $3) OR (grain = 'm' AND bucket >= $4)""";
 
+  /** A key's counted values with their responses (day buckets: never pruned). */
+  private static final String VALUES = """
+      SELECT seg_value, sum(count) AS responses FROM segment_counter
+      WHERE tenant = $1 AND seg_key = $2 AND grain = 'd' AND metric = 'responses'
+      GROUP BY seg_value ORDER BY seg_value LIMIT $3""";
+
+  private static final String DELETE_VALUE = "DELETE FROM segment_counter WHERE tenant = $1 AND seg_key = $2 AND seg_value = $3";
+
+  /** The responses keep their scores; only the junk tag goes, so a recount no longer finds it. */
+  private static final String UNTAG = """
+      UPDATE feedback SET segment = CASE WHEN segment - $2 = '{}'::jsonb THEN NULL ELSE segment - $2 END
+      WHERE tenant = $1 AND segment ->> $2 = $3""";
+
   private SegmentCounterStore() {}
+
+  /** A counted value and its responses. */
+  public record Value(String value, long responses) {}
+
+  /** The values of one key of one tenant, at most {@code limit}, in value order. */
+  public static Future<List<Value>> values(Pool pool, String tenant, String key, int limit) {
+    return pool.preparedQuery(VALUES).execute(Tuple.of(tenant, key, limit)).map(rs -> {
+      List<Value> out = new ArrayList<>();
+      for (Row r : rs) out.add(new Value(r.getString(0), r.getLong(1)));
+      return out;
+    });
+  }
+
+  /** What deleting a segment value did: counter rows removed, responses untagged. */
+  public record Deleted(int counterRows, int responses) {}
+
+  /**
+   * Deletes one segment value of a tenant: its segment counters and the tag on the responses that
+   * carry it, in one transaction under the tenant's exclusive segment lock (so no writer batch adds
+   * to it meanwhile), and tells every node ({@link CatalogStore#CHANNEL}) to reload, which makes
+   * the writers forget the value. {@code verify} stays clean: no stored response carries it any more.
+   */
+  public static Future<Deleted> deleteValue(Pool pool, String tenant, String key, String value) {
+    return pool.withTransaction(conn -> lockCountedKeys(conn, tenant)
+        .compose(keys -> conn.preparedQuery(DELETE_VALUE).execute(Tuple.of(tenant, key, value)))
+        .compose(deleted -> conn.preparedQuery(UNTAG).execute(Tuple.of(tenant, key, value))
+            .map(untagged -> new Deleted(deleted.rowCount(), untagged.rowCount())))
+        .compose(d -> d.counterRows() + d.responses() == 0 ? Future.succeededFuture(d)
+            : FeedbackStore.notify(conn, CatalogStore.CHANNEL, List.of(tenant)).map(v -> d)));
+  }
 
   /**
    * A writer batch's shared lock on the counted keys of its tenants (in one statement, in tenant

@@ -2,6 +2,7 @@ package io.cxpulse.value;
 
 import io.cxpulse.http.ApiError;
 import io.cxpulse.ingest.JsonBatch;
+import io.cxpulse.text.Text;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -108,8 +109,15 @@ public final class OutcomeParser {
       if (required) invalid.add(new ApiError.Detail(p + "/" + field, "required"));
       return null;
     }
-    if (v instanceof String s) return s;
-    invalid.add(new ApiError.Detail(p + "/" + field, "must be a string"));
-    return null;
+    if (!(v instanceof String s)) {
+      invalid.add(new ApiError.Detail(p + "/" + field, "must be a string"));
+      return null;
+    }
+    String problem = Text.nameProblem(s);
+    if (problem != null) {
+      invalid.add(new ApiError.Detail(p + "/" + field, problem));
+      return null;
+    }
+    return s;
   }
 }

@@ -206,15 +206,19 @@ public final class ValueAnalysis {
     return low == null ? null : new JsonArray().add(pct(low)).add(pct(high));
   }
 
-  /** Earned growth per local month or quarter from {@code first} (a period start) for {@code count} periods. */
-  public Future<JsonObject> earnedGrowth(TenantCatalog tenant, LocalDate first, int count, String step, Instant now) {
+  /**
+   * Earned growth per local month or quarter from {@code first} (a period start) for {@code count}
+   * periods; with {@code touchpoints}, of the customers who answered at one of them only.
+   */
+  public Future<JsonObject> earnedGrowth(TenantCatalog tenant, LocalDate first, int count, String step, Instant now,
+      List<String> touchpoints) {
     ZoneId zone = tenant.zone();
     int months = step.equals("quarter") ? 3 : 1;
     LocalDate previous = first.minusMonths(months);
     LocalDate end = first.plusMonths((long) months * count);
     Instant from = previous.atStartOfDay(zone).toInstant();
     Instant to = end.atStartOfDay(zone).toInstant();
-    return ValueStore.revenue(pool, tenant.id(), from, to, zone).map(rows -> {
+    return ValueStore.revenue(pool, tenant.id(), from, to, zone, touchpoints).map(rows -> {
       List<Map<String, EarnedGrowth.CustomerPeriod>> periods = new ArrayList<>();
       for (int i = 0; i <= count; i++) periods.add(new HashMap<>());
       for (ValueStore.RevenueRow r : rows) {
@@ -251,7 +255,7 @@ public final class ValueAnalysis {
             .put("earnedGrowth", p.earnedGrowth()));
       }
       return new JsonObject().put("tenant", tenant.id()).put("step", step).put("timeZone", zone.getId())
-          .put("periods", out);
+          .put("touchpoints", touchpoints == null ? null : new JsonArray(touchpoints)).put("periods", out);
     });
   }
 

@@ -142,8 +142,10 @@ public final class ValueRoutes {
     long count = ((last.getYear() - first.getYear()) * 12L + last.getMonthValue() - first.getMonthValue()) / months + 1;
     if (count < 1) errors.add(new ApiError.Detail("to", "must not be before from"));
     else if (count > MAX_PERIODS) errors.add(new ApiError.Detail("from", "at most " + MAX_PERIODS + " periods"));
+    // A token scoped to touchpoints sees the revenue of its touchpoints' customers, never the tenant's.
+    List<String> touchpoints = Requests.touchpoints(rc, tenant, principal, errors);
     if (!errors.isEmpty()) throw ApiError.badRequest("invalid query parameters", errors);
-    analysis.earnedGrowth(tenant, first, (int) count, step, now)
+    analysis.earnedGrowth(tenant, first, (int) count, step, now, touchpoints)
         .onSuccess(body -> Requests.json(rc, 200, body.encode()))
         .onFailure(rc::fail);
   }

@@ -80,6 +80,8 @@ public final class ValueStore {
         min(f.first_at) AS first_at
       FROM outcome o JOIN firsts f ON f.customer_id = o.customer_id
       WHERE o.tenant = $1 AND o.occurred_at >= $2 AND o.occurred_at < $3
+        AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM feedback fb
+          WHERE fb.tenant = $1 AND fb.customer_id = o.customer_id AND fb.touchpoint = ANY($5::text[])))
       GROUP BY o.customer_id, day""";
 
   private static final String ANY_OUTCOME = "SELECT EXISTS (SELECT 1 FROM outcome WHERE tenant = $1)";
@@ -126,8 +128,14 @@ public final class ValueStore {
     });
   }
 
-  public static Future<List<RevenueRow>> revenue(Pool pool, String tenant, Instant from, Instant to, ZoneId zone) {
-    Tuple params = Tuple.tuple().addValue(tenant).addValue(utc(from)).addValue(utc(to)).addValue(zone.getId());
+  /**
+   * @param touchpoints null for the whole tenant; else only customers who answered a survey at one
+   *     of them (a touchpoint-scoped token sees the revenue of its own touchpoints' customers)
+   */
+  public static Future<List<RevenueRow>> revenue(Pool pool, String tenant, Instant from, Instant to, ZoneId zone,
+      List<String> touchpoints) {
+    Tuple params = Tuple.tuple().addValue(tenant).addValue(utc(from)).addValue(utc(to)).addValue(zone.getId())
+        .addValue(touchpoints == null ? null : touchpoints.toArray(new String[0]));
     return pool.preparedQuery(REVENUE).execute(params).map(rs -> {
       List<RevenueRow> out = new ArrayList<>();
       for (Row r : rs) {

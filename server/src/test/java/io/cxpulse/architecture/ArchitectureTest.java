@@ -34,7 +34,7 @@ class ArchitectureTest {
   static final Map<String, Integer> FLOORS = new LinkedHashMap<>();
 
   static {
-    floor(0, "score", "config");
+    floor(0, "score", "config", "text");
     floor(1, "catalog");
     floor(2, "counters");
     floor(3, "store", "metrics");

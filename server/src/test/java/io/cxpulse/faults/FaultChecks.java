@@ -31,8 +31,11 @@ final class FaultChecks {
       throws Exception {
     assertThat(load.unexpected).as("unexpected replies").isEmpty();
     Set<String> stored = new HashSet<>();
-    String jdbc = "jdbc:" + databaseUrl.replaceFirst("postgresql://postgres:postgres@", "postgresql://");
-    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres"); Statement s = c.createStatement();
+    // postgresql://user:password@host:port/db → JDBC without the credentials, which go apart.
+    java.util.regex.Matcher url = java.util.regex.Pattern.compile("postgresql://([^:@/]+):([^@/]*)@(.*)").matcher(databaseUrl);
+    if (!url.matches()) throw new IllegalArgumentException("not a postgresql://user:password@… URL: " + databaseUrl);
+    String jdbc = "jdbc:postgresql://" + url.group(3);
+    try (Connection c = DriverManager.getConnection(jdbc, url.group(1), url.group(2)); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT event_id FROM feedback WHERE tenant = 'acme'")) {
       while (rs.next()) assertThat(stored.add(rs.getString(1))).as("stored once").isTrue();
     }

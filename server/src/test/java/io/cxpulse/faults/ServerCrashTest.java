@@ -114,7 +114,9 @@ class ServerCrashTest {
       load.await();
       assertThat(load.acknowledged).hasSize(800);
       int pgPort = Integer.parseInt(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(3).trim());
-      FaultChecks.assertConsistent("postgresql://postgres:postgres@localhost:" + pgPort + "/postgres", load, port,
+      // The embedded server's generated password (base64url: safe in a URL).
+      String password = io.cxpulse.store.Database.embeddedPassword(dataDir);
+      FaultChecks.assertConsistent("postgresql://postgres:" + password + "@localhost:" + pgPort + "/postgres", load, port,
           token("viewer"), vertx);
       long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
       assertThat(postmaster).isNotEqualTo(orphan);

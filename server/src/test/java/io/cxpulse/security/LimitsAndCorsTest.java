@@ -150,6 +150,10 @@ class LimitsAndCorsTest {
     String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
     assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'");
     assertThat(csp.split("script-src")[1].split(";")[0]).doesNotContain("unsafe");
+    // WebSockets to this host only, not ws:/wss: to anywhere (issue 19).
+    List<String> connect = List.of(csp.split("connect-src")[1].split(";")[0].trim().split("\\s+"));
+    assertThat(connect).doesNotContain("ws:", "wss:", "*").allSatisfy(source ->
+        assertThat(source).matches("'self'|wss?://localhost:" + server.server().port()));
     assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
     assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");

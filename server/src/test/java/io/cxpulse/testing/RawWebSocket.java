@@ -45,10 +45,17 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** One masked text frame, as a client must send. */
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    sendFrame(0x1, true, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * One masked frame of any opcode (0x0 continuation, 0x1 text, 0x2 binary), final or not: for
+   * fragmented messages and payloads that are not UTF-8.
+   */
+  public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
     byte[] mask = new byte[4];
     ThreadLocalRandom.current().nextBytes(mask);
-    out.write(0x81);
+    out.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       out.write(0x80 | payload.length);
     } else {
@@ -59,6 +66,15 @@ public final class RawWebSocket implements AutoCloseable {
     out.write(mask);
     for (int i = 0; i < payload.length; i++) out.write(payload[i] ^ mask[i % 4]);
     out.flush();
+  }
+
+  /** {@link #readUntilClose}, or -1 when the connection fails instead (reset after the server closed it). */
+  public int readUntilCloseQuietly() {
+    try {
+      return readUntilClose();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /** Reads frames until a close frame and returns its status code (or -1 at end of stream). */

@@ -439,5 +439,32 @@ class ValueTest {
     assertThat(q.getDouble("nrr")).isCloseTo(114.4, within(1e-9));
     assertThat(q.getDouble("enc")).isCloseTo(44.4, within(1e-9));
     assertThat(q.getDouble("earnedGrowth")).isCloseTo(58.8, within(1e-9));
+
+    // Issue 19: a token scoped to touchpoints saw the tenant's whole revenue. It now sees the revenue
+    // of the customers who answered at its touchpoints: a and d answered on web, c on the hotline.
+    // January for web: previous (December) a 100; revenue a 120 + d 50 = 170; retained 120 → NRR 120 %;
+    // d new and referred 50 → ENC 50 %; earned growth 70 %.
+    JsonArray answers = new JsonArray()
+        .add(new JsonObject().put("touchpoint", "web").put("nps", 9).put("customerId", "a"))
+        .add(new JsonObject().put("touchpoint", "web").put("nps", 6).put("customerId", "d"))
+        .add(new JsonObject().put("touchpoint", "hotline").put("nps", 8).put("customerId", "c"));
+    assertThat(server.postJson("/api/v1/feedback", server.ingestToken("globex"), answers.encode()).statusCode()).isEqualTo(200);
+    Map<String, String> asked = Map.of(server.token("globex", List.of("web"), "viewer"), "",
+        server.viewerToken("globex"), "&touchpoints=web");
+    for (Map.Entry<String, String> e : asked.entrySet()) {
+      HttpResponse<String> scoped = server.get("/api/v1/value/earned-growth?step=month&from=2025-01&to=2025-01"
+          + e.getValue(), e.getKey());
+      assertThat(scoped.statusCode()).as(scoped.body()).isEqualTo(200);
+      assertThat(new JsonObject(scoped.body()).getJsonArray("touchpoints")).containsExactly("web");
+      JsonObject web = new JsonObject(scoped.body()).getJsonArray("periods").getJsonObject(0);
+      assertThat(web.getDouble("previousRevenue")).isEqualTo(100.0);
+      assertThat(web.getDouble("revenue")).isEqualTo(170.0);
+      assertThat(web.getDouble("nrr")).isCloseTo(120.0, within(1e-9));
+      assertThat(web.getDouble("enc")).isCloseTo(50.0, within(1e-9));
+      assertThat(web.getDouble("earnedGrowth")).isCloseTo(70.0, within(1e-9));
+    }
+    // A scoped token cannot widen itself.
+    assertThat(server.get("/api/v1/value/earned-growth?touchpoints=hotline", server.token("globex", List.of("web"), "viewer"))
+        .statusCode()).isEqualTo(403);
   }
 }

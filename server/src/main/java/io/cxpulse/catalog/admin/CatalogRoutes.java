@@ -10,6 +10,7 @@ import io.cxpulse.http.ApiError;
 import io.cxpulse.http.Requests;
 import io.cxpulse.http.ServerContext;
 import io.cxpulse.store.CatalogStore;
+import io.cxpulse.store.SqlErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/catalog} (any role: the tenant, its touchpoints within the token's scope, reasons and settings),
@@ -35,6 +38,7 @@ import java.util.Map;
  * transaction (see {@link CatalogStore#change}). Replies with the resulting catalog, like GET.
  */
 public final class CatalogRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogRoutes.class);
   private static final int BODY_LIMIT = 1024 * 1024;
 
   private final ServerContext ctx;
@@ -122,8 +126,13 @@ public final class CatalogRoutes {
     long minuteCutoff = Grain.MINUTE.firstBucketFrom(now.minus(ctx.config().minuteRetention()));
     int limit = segmentLimit(tenant, current);
     store.change(tenant, limit, quarterCutoff, minuteCutoff)
-        .recover(err -> Future.failedFuture(
-            ApiError.unavailable("cannot change the catalog right now (" + err.getMessage() + "); nothing was changed", 1)))
+        .recover(err -> {
+          // The database's words stay in the log: they may name tables, values or other tenants' data.
+          LOG.warn("catalog change of tenant {} failed (SQLSTATE {}): {}", tenant.id(), SqlErrors.sqlState(err), err.getMessage());
+          return Future.failedFuture(SqlErrors.isDataError(err)
+              ? new ApiError(422, "unprocessable", "the database refused a value of this catalog; nothing was changed")
+              : ApiError.unavailable("cannot change the catalog right now; nothing was changed; retry later", 1));
+        })
         .compose(change -> {
           if (change.refused()) {
             List<String> keys = tenant.segmentKeys();
