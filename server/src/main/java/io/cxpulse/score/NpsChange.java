@@ -2,7 +2,7 @@ package io.cxpulse.score;
 
 /**
  * The change of NPS from a previous period to the current one, as a manager reads it: the delta,
- * the adjusted-Wald z of {@link NpsComparison}, and whether it is significant at 95%. Below the
+ * the pooled score z of {@link NpsComparison}, and whether it is significant at 95%. Below the
  * low-confidence minimum n (in either period) no significance is claimed, whatever z says.
  *
  * @param delta         current minus previous score in NPS points; null when either n = 0
