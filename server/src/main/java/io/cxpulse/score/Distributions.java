@@ -64,6 +64,13 @@ final class Distributions {
     return h;
   }
 
+  /** P(X ≤ k) for X binomial(n, p): I_{1−p}(n − k, k + 1). */
+  static double binomialCdf(long k, long n, double p) {
+    if (k < 0) return 0;
+    if (k >= n) return 1;
+    return regularizedBeta(1 - p, n - k, k + 1.0);
+  }
+
   /** P(T ≤ t) for Student's t with {@code df} degrees of freedom. */
   static double studentCdf(double t, double df) {
     double tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);

@@ -100,7 +100,7 @@ class AnalysisFormulasTest {
     }
 
     @Test
-    @DisplayName("NPS: the upper end is the larger of the interval's and score + MoE; CSAT: Wilson's upper end")
+    @DisplayName("NPS: the upper end is the larger of the interval's and score + MoE; CSAT: the exact binomial test")
     void typed() {
       // 30 responses, 12 promoters, 6 detractors: score 20; n' = 33, p' = 12.75/33, d' = 6.75/33,
       // p' = 0.386364, d' = 0.204545, v' = 0.590909 − 0.033058 = 0.557851; MoE = 196·√(0.557851/33) = 25.483;
@@ -114,10 +114,12 @@ class AnalysisFormulasTest {
       assertThat(TargetStatus.judge(nps, 46.0, 30)).isEqualTo(TargetStatus.RED);
       assertThat(TargetStatus.judge(nps, 46.0, 31)).isEqualTo(TargetStatus.INSUFFICIENT);
       assertThat(TargetStatus.judge(nps, null, 30)).isEqualTo(TargetStatus.NONE);
-      // CSAT 30 ratings, 21 of them 4–5: top-2 70%, Wilson [52.12, 83.34]: red from a target of 83.35.
+      // CSAT 30 ratings, 21 of them 4–5: top-2 70%. P(X ≤ 21 | 30, 0.85) = 0.02778 is not below
+      // 0.025; P(X ≤ 21 | 30, 0.86) = 0.01838 is (the Clopper–Pearson upper end is 85.27%), although
+      // Wilson's upper end, 83.34%, is below both targets.
       CsatScore csat = CsatScore.of(new long[] {3, 3, 3, 10, 11});
-      assertThat(TargetStatus.judge(csat, 83.3, 30)).isEqualTo(TargetStatus.AMBER);
-      assertThat(TargetStatus.judge(csat, 83.4, 30)).isEqualTo(TargetStatus.RED);
+      assertThat(TargetStatus.judge(csat, 85.0, 30)).isEqualTo(TargetStatus.AMBER);
+      assertThat(TargetStatus.judge(csat, 86.0, 30)).isEqualTo(TargetStatus.RED);
     }
 
     @Test
