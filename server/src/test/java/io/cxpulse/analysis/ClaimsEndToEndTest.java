@@ -62,6 +62,8 @@ class ClaimsEndToEndTest {
   static void start() {
     server = TestServer.start();
     for (int r = 0; r < REPLICATIONS; r++) REPS.add(replication(r, new Random(14_000L + r)));
+    reproductions();
+    power(new Random(14_999L));
     post("/api/v1/feedback", FEEDBACK);
     post("/api/v1/outcomes", OUTCOMES);
   }
@@ -230,6 +232,10 @@ class ClaimsEndToEndTest {
     return !significant ? "notSignificant" : d[0] > 0 ? "items" : "noLoss";
   }
 
+  static JsonObject item(JsonArray list, String code) {
+    return list.stream().map(o -> (JsonObject) o).filter(i -> i.getString("code").equals(code)).findFirst().orElseThrow();
+  }
+
   static String listed(JsonObject issues, String code) {
     for (String list : List.of("items", "noLoss", "notSignificant")) {
       for (Object o : issues.getJsonArray(list)) if (((JsonObject) o).getString("code").equals(code)) return list;
@@ -296,5 +302,197 @@ class ClaimsEndToEndTest {
     assertThat(change).isLessThanOrEqualTo(9);
     assertThat(npsRed).isLessThanOrEqualTo(6);
     assertThat(csatRed).isLessThanOrEqualTo(6);
+  }
+
+  // ---- the issue's reproductions
+
+  static final LocalDate ONE = FIRST.minusDays(20), FIVE = FIRST.minusDays(21), FEW = FIRST.minusDays(30),
+      LEVEL_TWO = FIRST.minusDays(40);
+  static final Instant NOW = Instant.now();
+
+  static void reproductions() {
+    // 1. One response of 10; five promoters on another day.
+    FEEDBACK.add(response("one", "hotline", 10, at(ONE, 0)));
+    for (int i = 0; i < 5; i++) FEEDBACK.add(response("five" + i, "hotline", 9, at(FIVE, i)));
+    // 2. One day, all NPS 10: 300 customers without a reason (180 repurchase), 5 raising price
+    //    (1 repurchases), 6 raising quality (all repurchase). Each bought once before answering.
+    for (int i = 0; i < 311; i++) {
+      String id = "few" + i;
+      List<String> reasons = i < 300 ? List.of() : i < 305 ? List.of("price") : List.of("quality");
+      boolean repurchased = i < 300 ? i < 180 : i < 305 ? i == 300 : true;
+      Instant answered = at(FEW, i % 600);
+      FEEDBACK.add(response("few" + i, "store", 10, answered).put("customerId", id).put("reasons", new JsonArray(reasons)));
+      OUTCOMES.add(outcome("fp" + i, id, "purchase", 100, answered.minus(5, ChronoUnit.DAYS)));
+      if (repurchased) OUTCOMES.add(outcome("fr" + i, id, "repurchase", 100, answered.plus(10, ChronoUnit.DAYS)));
+    }
+    // 3. The last 30 days, horizon 90: 100 customers raising speed repurchase with probability 0.3,
+    //    200 others 0.6 — a true loss of 30 points — but nobody's 90 days have passed; the
+    //    repurchases that already happened are sent, as a shop's system would.
+    Random random = new Random(3);
+    for (int i = 0; i < 300; i++) {
+      String id = "open" + i;
+      Instant answered = NOW.minus(2 + i % 25, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+      boolean speed = i < 100;
+      FEEDBACK.add(response("open" + i, "store", 3 + random.nextInt(8), answered).put("customerId", id)
+          .put("reasons", speed ? new JsonArray().add("speed") : new JsonArray()));
+      OUTCOMES.add(outcome("op" + i, id, "purchase", 100, answered.minus(5, ChronoUnit.DAYS)));
+      Instant again = answered.plus(1 + random.nextInt(89), ChronoUnit.DAYS);
+      if (random.nextDouble() < (speed ? 0.3 : 0.6) && again.isBefore(NOW)) OUTCOMES.add(outcome("or" + i, id, "repurchase", 100, again));
+    }
+    // 4. Two level-2 items 3 respondents apart: of 100 hotline respondents, 40 choose speed; 7 of
+    //    them refine it with speed.wait (5 promoters, 1 passive, 1 detractor: sub-NPS 57.1) and 10
+    //    with speed.handling (3, 3, 4: sub-NPS −10).
+    int[][] groups = {{5, 1, 1}, {3, 3, 4}};
+    int id = 0;
+    for (int g = 0; g < 2; g++) {
+      for (int c = 0; c < 3; c++) {
+        for (int k = 0; k < groups[g][c]; k++) {
+          FEEDBACK.add(response("l2-" + id, "hotline", c == 0 ? 10 : c == 1 ? 8 : 3, at(LEVEL_TWO, id)).put("reasons", new JsonArray().add("speed"))
+              .put("subReasons", new JsonArray().add(g == 0 ? "speed.wait" : "speed.handling")));
+          id++;
+        }
+      }
+    }
+    for (; id < 100; id++) {
+      JsonObject r = response("l2-" + id, "hotline", id % 3 == 0 ? 9 : id % 3 == 1 ? 7 : 5, at(LEVEL_TWO, id));
+      FEEDBACK.add(id < 40 ? r.put("reasons", new JsonArray().add("speed")) : r);
+    }
+  }
+
+  @Test
+  @DisplayName("reproduction 1: one response of 10 shows 100 with the interval [−48.5, 100], five promoters [17.5, 100]: the interval contains the score")
+  void oneResponse() {
+    JsonObject one = touchpoint(get("/api/v1/scorecards?touchpoints=hotline&" + day(ONE)), "hotline").getJsonObject("nps");
+    assertThat(one.getDouble("score")).isEqualTo(100.0);
+    // Before: [−48.5, 98.5], the adjusted-Wald interval centred on 25, which leaves out the score.
+    assertThat(one.getJsonArray("ci").getDouble(0)).isCloseTo(-48.5, within(1e-9));
+    assertThat(one.getJsonArray("ci").getDouble(1)).isEqualTo(100.0);
+    assertThat(one.getBoolean("ciSymmetric")).isFalse();
+    assertThat(one.getBoolean("lowConfidence")).isTrue();
+    assertThat(one.getString("status")).isEqualTo("insufficient");
+    JsonObject five = touchpoint(get("/api/v1/scorecards?touchpoints=hotline&" + day(FIVE)), "hotline").getJsonObject("nps");
+    double[] ref = Reference.nps(5, 0, 0);
+    // "100 ± 45" would claim [55, 145]; the interval is [17.5, 100], shown as such.
+    assertThat(five.getJsonArray("ci").getDouble(0)).isCloseTo(ref[2], within(1e-9)).isCloseTo(17.49, within(0.01));
+    assertThat(five.getJsonArray("ci").getDouble(1)).isEqualTo(100.0);
+    assertThat(five.getBoolean("ciSymmetric")).isFalse();
+  }
+
+  @Test
+  @DisplayName("reproduction 2: 5 vs 300 customers — nothing ranked (exact p 0.181), and 6 of 6 is no significant gain (exact p 0.098)")
+  void fiveAgainstThreeHundred() {
+    JsonObject issues = get("/api/v1/value/issues?touchpoints=store&horizonDays=90&" + day(FEW));
+    assertThat(issues.getLong("customers")).isEqualTo(311);
+    // Before: price ranked first, loss 40.8 [5.3, 76.3] by Sato's Wald interval; quality a significant gain.
+    assertThat(issues.getJsonArray("items")).isEmpty();
+    assertThat(issues.getJsonArray("noLoss")).isEmpty();
+    JsonObject price = item(issues.getJsonArray("notSignificant"), "price");
+    // Not raising price: the 300 and the 6 quality raisers, 186 of 306 repurchased; raising it: 1 of 5.
+    List<Reference.Table> priceTable = List.of(new Reference.Table(186, 306, 1, 5));
+    assertThat(price.getDouble("loss")).isCloseTo(100 * (186.0 / 306 - 0.2), within(1e-9));
+    assertThat(price.getDouble("p")).isCloseTo(Reference.exactP(priceTable)[2], within(1e-9));
+    assertThat(price.getDouble("p")).isGreaterThan(0.05);
+    assertThat(price.getJsonArray("lossCi").getDouble(0)).isNegative();
+    assertThat(price.getBoolean("significant")).isFalse();
+    JsonObject quality = item(issues.getJsonArray("notSignificant"), "quality");
+    List<Reference.Table> qualityTable = List.of(new Reference.Table(181, 305, 6, 6));
+    assertThat(quality.getDouble("p")).isCloseTo(Reference.exactP(qualityTable)[2], within(1e-9)).isGreaterThan(0.05);
+    assertThat(quality.getBoolean("significant")).isFalse();
+    // Newcombe's interval alone would have excluded 0 for quality: the exact test is what holds.
+    assertThat(Reference.newcombe(qualityTable)[2]).isNegative();
+    assertThat(quality.getJsonObject("crude").getBoolean("significant")).isFalse();
+  }
+
+  @Test
+  @DisplayName("reproduction 3: a 30-day window with a 90-day horizon is 'not yet knowable', never a smaller loss")
+  void openHorizons() {
+    JsonObject issues = get("/api/v1/value/issues?touchpoints=store");
+    // Before: loss 9.0 [5.5, 12.5] and 1,800 a month, for a true loss of 30 points (6,000 a month).
+    assertThat(issues.getBoolean("available")).isFalse();
+    assertThat(issues.getBoolean("knowable")).isFalse();
+    assertThat(issues.getLong("respondents")).isEqualTo(300);
+    assertThat(issues.getLong("openHorizon")).isEqualTo(300);
+    assertThat(issues.getLong("customers")).isZero();
+    assertThat(issues.getString("reason")).startsWith("not yet knowable");
+    assertThat(Instant.parse(issues.getString("knowableFrom"))).isAfter(NOW);
+    assertThat(issues.getJsonArray("items")).isEmpty();
+    JsonObject target = get("/api/v1/value/target?touchpoints=store");
+    assertThat(target.getBoolean("available")).isFalse();
+    assertThat(target.getBoolean("knowable")).isFalse();
+    assertThat(target.getLong("openHorizon")).isEqualTo(300);
+    assertThat(target.containsKey("byCategory")).isFalse();
+  }
+
+  @Test
+  @DisplayName("reproduction 4: two level-2 items 3 respondents apart are both 'uncertain', not 'polish' and 'fix-first'")
+  void twoLevelTwoItems() {
+    JsonObject reasons = get("/api/v1/reasons?touchpoints=hotline&" + day(LEVEL_TWO));
+    JsonObject waiting = item(reasons.getJsonArray("items"), "speed.wait");
+    JsonObject handling = item(reasons.getJsonArray("items"), "speed.handling");
+    assertThat(waiting.getLong("n")).isEqualTo(7);
+    assertThat(handling.getLong("n")).isEqualTo(10);
+    // Before: split at their own means (attention 0.085, sub-NPS 23.6), one was "polish", the other "fix-first".
+    assertThat(waiting.getString("pointQuadrant")).isEqualTo("polish");
+    assertThat(handling.getString("pointQuadrant")).isEqualTo("fix-first");
+    assertThat(waiting.getString("quadrant")).isEqualTo("uncertain");
+    assertThat(handling.getString("quadrant")).isEqualTo("uncertain");
+    // Wilson(7/100) = [0.034, 0.137] and Wilson(10/100) = [0.055, 0.174] both contain 0.085.
+    double[] w = Reference.wilson(7, 100);
+    assertThat(waiting.getJsonArray("attentionCi").getDouble(0)).isCloseTo(w[0], within(1e-9));
+    assertThat(waiting.getJsonArray("attentionCi").getDouble(1)).isCloseTo(w[1], within(1e-9));
+  }
+
+  // ---- power through the API
+
+  static final LocalDate POWER_BEFORE = FIRST.minusDays(50), POWER = FIRST.minusDays(49);
+
+  /**
+   * One day with real effects, against the previous day: the hotline from NPS 10 to 60 (100 each),
+   * its CSAT top-2 at 60% against a target of 85%; the store at NPS 0 against its target of 50;
+   * 300 app respondents where price is chosen by 80% of detractors and 30% of the others (the
+   * other items by 20%) and its raisers repurchase at 30% against 70%.
+   */
+  static void power(Random random) {
+    for (int i = 0; i < 100; i++) {
+      FEEDBACK.add(response("pb" + i, "hotline", score(random, 0.4, 0.3), at(POWER_BEFORE, i)));
+      FEEDBACK.add(response("pn" + i, "hotline", score(random, 0.7, 0.1), at(POWER, i))
+          .put("csat", random.nextDouble() < 0.6 ? 5 : 2));
+      FEEDBACK.add(response("ps" + i, "store", score(random, 0.3, 0.3), at(POWER, i)));
+    }
+    for (int i = 0; i < 300; i++) {
+      int nps = score(random, 0.4, 0.3);
+      JsonArray reasons = new JsonArray();
+      boolean price = random.nextDouble() < (nps <= 6 ? 0.8 : 0.3);
+      if (price) reasons.add("price");
+      for (String other : List.of("speed", "attitude", "quality")) if (random.nextDouble() < 0.2) reasons.add(other);
+      String id = "pw" + i;
+      Instant answered = at(POWER, i);
+      FEEDBACK.add(response("pa" + i, "app", nps, answered).put("customerId", id).put("reasons", reasons));
+      OUTCOMES.add(outcome("pwp" + i, id, "purchase", 100, answered.minus(5, ChronoUnit.DAYS)));
+      if (random.nextDouble() < (price ? 0.3 : 0.7)) {
+        OUTCOMES.add(outcome("pwr" + i, id, "repurchase", 100, answered.plus(20, ChronoUnit.DAYS)));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("power through the API: a real rise is 'up', a real shortfall 'red', a real weakness 'fix-first', a real loss ranked")
+  void power() {
+    JsonObject cards = get("/api/v1/scorecards?touchpoints=hotline,store&compare=previous&" + day(POWER));
+    JsonObject hotline = touchpoint(cards, "hotline");
+    assertThat(hotline.getJsonObject("change").getJsonObject("nps").getString("verdict")).isEqualTo("up");
+    assertThat(touchpoint(cards, "store").getJsonObject("nps").getString("status")).isEqualTo("red");
+    assertThat(hotline.getJsonObject("csat").getString("status")).isEqualTo("red");
+    JsonObject price = item(get("/api/v1/reasons?touchpoints=app&" + day(POWER)).getJsonArray("items"), "price");
+    assertThat(price.getString("quadrant")).isEqualTo("fix-first");
+    JsonObject issues = get("/api/v1/value/issues?touchpoints=app&horizonDays=90&" + day(POWER));
+    JsonObject ranked = issues.getJsonArray("items").getJsonObject(0);
+    assertThat(ranked.getString("code")).isEqualTo("price");
+    assertThat(ranked.getInteger("rank")).isEqualTo(1);
+    // Every raiser bought once for 100, 5 days before answering: 100 × 30/95 a month each.
+    assertThat(ranked.getDouble("monthlySpend")).isCloseTo(ranked.getLong("affectedCustomers") * 100 * 30 / 95.0
+        + 100 * 30 / 95.0 * ranked.getJsonObject("raised").getLong("k"), within(1e-6));
+    assertThat(ranked.getDouble("revenueAtRiskPerMonth")).isCloseTo(ranked.getDouble("loss") / 100 * ranked.getDouble("monthlySpend"),
+        within(1e-6));
   }
 }
