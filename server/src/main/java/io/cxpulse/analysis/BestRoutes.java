@@ -123,10 +123,7 @@ final class BestRoutes {
       Double npsTarget = tp.targets().get("nps"), csatTarget = tp.targets().get("csat");
       rows.add(new JsonObject().put("touchpoint", tp.code()).put("name", tp.name()).put("nameZh", tp.nameZh())
           .put("stage", tp.stage())
-          .put("nps", new JsonObject().put("n", nps.n()).put("score", nps.score()).put("moe", nps.moe())
-              .put("ci", nps.ciLow() == null ? null : new JsonArray().add(nps.ciLow()).add(nps.ciHigh()))
-              .put("ciSymmetric", nps.ciSymmetric())
-              .put("lowConfidence", nps.lowConfidence()).put("target", npsTarget)
+          .put("nps", Scorecards.nps(nps).put("target", npsTarget)
               .put("status", TargetStatus.judge(nps, npsTarget, ctx.config().minN()).code()))
           .put("csat", new JsonObject().put("n", csat.n()).put("mean", csat.mean()).put("top2", csat.top2())
               .put("top2Ci", Scorecards.percentInterval(csat.top2Share()))

@@ -117,6 +117,7 @@ public final class QuadrantWatch {
             .put("tenant", tenant.id()).put("touchpoint", tp.code()).put("reason", s.code())
             .put("label", r.label()).put("labelZh", r.labelZh()).put("parent", r.parent())
             .put("attention", s.attention()).put("subNps", s.subNps()).put("n", n).put("reasonN", s.n())
+            .put("promoters", s.promoters()).put("passives", s.passives()).put("detractors", s.detractors())
             .put("subNpsMoe", item.moe())
             .put("ci", new JsonArray().add(item.ciLow()).add(item.ciHigh()))
             .put("lowConfidence", item.lowConfidence())
