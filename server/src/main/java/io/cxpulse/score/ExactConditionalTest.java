@@ -33,14 +33,13 @@ public record ExactConditionalTest(double pLower, double pUpper, double p) {
       long total = s.na() + s.nb();
       // A stratum whose margins leave one possible table carries no information: skip it.
       if (successes == 0 || successes == total) continue;
-      double[] h = Distributions.hypergeometric(s.na(), successes, total);
-      long lo = Math.max(0, s.na() + successes - total);
-      distribution = convolve(distribution, h);
-      offset += lo;
+      Distributions.Support h = Distributions.hypergeometric(s.na(), successes, total);
+      distribution = convolve(distribution, h.p());
+      offset += h.lo();
       observed += s.ka();
     }
     if (distribution.length == 1) return new ExactConditionalTest(1, 1, 1);
-    int at = (int) (observed - offset);
+    long at = observed - offset;
     // Both tails include the observed table (the exact test, not the mid-p one, which can exceed α).
     double lower = 0, upper = 0;
     for (int i = 0; i < distribution.length; i++) {

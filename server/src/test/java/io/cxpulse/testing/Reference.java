@@ -72,10 +72,18 @@ public final class Reference {
       int n = (int) (t.na() + t.nb()), successes = (int) (t.ka() + t.kb()), na = (int) t.na();
       HypergeometricDistribution h = new HypergeometricDistribution(null, n, successes, na);
       int lo = h.getSupportLowerBound(), hi = h.getSupportUpperBound();
-      double[] next = new double[dist.length + hi - lo];
+      double[] p = new double[hi - lo + 1];
+      double max = 0;
+      for (int x = lo; x <= hi; x++) max = Math.max(max, p[x - lo] = h.probability(x));
+      // Only the part of the support with any mass (≥ 1e−22 of the mode) enters the convolution.
+      int from = 0, to = p.length - 1;
+      while (p[from] < 1e-22 * max) from++;
+      while (p[to] < 1e-22 * max) to--;
+      double[] next = new double[dist.length + to - from];
       for (int i = 0; i < dist.length; i++) {
-        for (int x = lo; x <= hi; x++) next[i + x - lo] += dist[i] * h.probability(x);
+        for (int x = from; x <= to; x++) next[i + x - from] += dist[i] * p[x];
       }
+      lo += from;
       dist = next;
       offset += lo;
       observed += (int) t.ka();
