@@ -83,6 +83,21 @@ class ClaimStatisticsTest {
   }
 
   @Test
+  @DisplayName("3-point CSAT: Wilson intervals of its shares, the NPS interval of its net")
+  void csat3Intervals() {
+    // 5 very dissatisfied, 15 neutral, 30 very satisfied: satisfied 30/50, Wilson [0.461812, 0.723918];
+    // dissatisfied 5/50, [0.043475, 0.213605]; net 50 with n' = 53, centre 100·25/53 = 47.17,
+    // MoE 18.38: [28.79, 65.55].
+    Csat3Score c = Csat3Score.of(new long[] {5, 15, 30});
+    assertThat(c.satisfiedShare().low()).isCloseTo(0.461812, within(1e-6));
+    assertThat(c.satisfiedShare().high()).isCloseTo(0.723918, within(1e-6));
+    assertThat(c.dissatisfiedShare().low()).isCloseTo(0.043475, within(1e-6));
+    assertThat(c.netScore().score()).isEqualTo(c.net());
+    assertThat(c.netScore().ciLow()).isCloseTo(28.787716, within(1e-5));
+    assertThat(c.netScore().ciHigh()).isCloseTo(65.551907, within(1e-5));
+  }
+
+  @Test
   @DisplayName("the RATER index interval is conservative: the weighted mean of the dimensions' standard errors")
   void raterIndexInterval() {
     long[][] hist = new long[5][5];
