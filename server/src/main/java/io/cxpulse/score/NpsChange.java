@@ -7,7 +7,7 @@ package io.cxpulse.score;
  *
  * @param delta         current minus previous score in NPS points; null when either n = 0
  * @param z             null when either n = 0
- * @param significant   {@code |z| > 1.96} and both periods have at least the minimum n
+ * @param significant   {@code |z| > 1.98} and both periods have at least the minimum n
  * @param insufficientN either period has fewer than the minimum n responses
  */
 public record NpsChange(Double delta, Double z, boolean significant, boolean insufficientN) {

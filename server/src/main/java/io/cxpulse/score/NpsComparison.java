@@ -11,14 +11,22 @@ package io.cxpulse.score;
  * <pre>z = (NPS₁ − NPS₂)/100 ÷ √(v̂ · N/(N − 1) · (1/n₁ + 1/n₂))</pre>
  * The adjusted-Wald z used before (unpooled, with 0.75 pseudo-counts per period) keeps its level
  * but is over-cautious away from NPS 0: 0.5% false positives instead of 5% at n = 30 and NPS 88,
- * so real changes at high scores went unflagged. The pooled test holds 5% within simulation
- * error at every NPS from −85 to +94 and n from 30 up (NullSimulationTest).
+ * so real changes at high scores went unflagged. The pooled test keeps 5% (exactly, see
+ * {@link #CRITICAL}) and comes close to it at high and low scores too (NullSimulationTest).
  *
  * @param delta       current score minus previous score, in NPS points
  * @param z           the pooled score statistic; 0 when both periods are all one category
- * @param significant {@code |z| > 1.96}, a difference at the 95% level
+ * @param significant {@code |z| > 1.98} ({@link #CRITICAL}), a difference at the 5% level
  */
 public record NpsComparison(double delta, double z, boolean significant) {
+
+  /**
+   * The critical |z|: 1.98 rather than 1.96. The counts are discrete, so the test's exact level
+   * moves with n and the shares around the normal 5%; enumerated over every pair of outcomes for n
+   * from 30 to 100 (shares on a 0.05 grid) it reaches 5.13% at 1.96 and 5.07% at 1.97, and stays
+   * at or below 4.86% at 1.98. Large samples lose almost nothing (4.77% instead of 5%).
+   */
+  static final double CRITICAL = 1.98;
 
   /** Null when either period has no responses: a difference from an undefined NPS is undefined. */
   public static NpsComparison of(NpsScore current, NpsScore previous) {
@@ -31,6 +39,6 @@ public record NpsComparison(double delta, double z, boolean significant) {
     double v = p + d - (p - d) * (p - d);
     double net = (current.promoters() - current.detractors()) / n1 - (previous.promoters() - previous.detractors()) / n2;
     double z = v <= 0 || total < 2 ? 0 : net / Math.sqrt(v * total / (total - 1) * (1 / n1 + 1 / n2));
-    return new NpsComparison(current.score() - previous.score(), z, Math.abs(z) > NpsScore.Z95);
+    return new NpsComparison(current.score() - previous.score(), z, Math.abs(z) > CRITICAL);
   }
 }

@@ -314,7 +314,7 @@ class AnalysisTest {
     assertThat(change.getDouble("delta")).as(what).isCloseTo(npsScore(c) - npsScore(p), within(1e-9));
     assertThat(change.getDouble("z")).as(what).isCloseTo(z, within(1e-9));
     boolean enough = c[0] >= 30 && p[0] >= 30;
-    assertThat(change.getBoolean("significant")).as(what).isEqualTo(enough && Math.abs(z) > 1.96);
+    assertThat(change.getBoolean("significant")).as(what).isEqualTo(enough && Math.abs(z) > Reference.CHANGE_CRITICAL);
     assertThat(change.getBoolean("insufficientN", false)).as(what).isEqualTo(!enough);
   }
 

@@ -187,7 +187,7 @@ class ClaimsEndToEndTest {
 
   static boolean changeSignificant(long[] now, long[] before) {
     long n1 = now[0] + now[1] + now[2], n2 = before[0] + before[1] + before[2];
-    return n1 >= 30 && n2 >= 30 && Math.abs(Reference.npsChangeZ(now[0], now[2], n1, before[0], before[2], n2)) > 1.96;
+    return n1 >= 30 && n2 >= 30 && Math.abs(Reference.npsChangeZ(now[0], now[2], n1, before[0], before[2], n2)) > Reference.CHANGE_CRITICAL;
   }
 
   static boolean npsRed(long[] c, double target) {

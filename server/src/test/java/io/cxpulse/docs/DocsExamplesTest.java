@@ -294,7 +294,7 @@ class DocsExamplesTest {
     double delta = 100 * (p1 - d1) / n1 - 100 * (p2 - d2) / n2;
     double z = Reference.npsChangeZ((long) p1, (long) d1, (long) n1, (long) p2, (long) d2, (long) n2);
     boolean enough = n1 >= 30 && n2 >= 30;
-    boolean significant = enough && Math.abs(z) > 1.96;
+    boolean significant = enough && Math.abs(z) > Reference.CHANGE_CRITICAL;
     expect(change, "delta", delta);
     expect(change, "z", z);
     expectFlag(change, "significant", significant);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.apache.commons.math3.special.Gamma;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class NullSimulationTest {
           if (change.significant()) hits++;
           if (i < CROSS_CHECKED) {
             double z = Reference.npsChangeZ(a[0], a[2], n[0], b[0], b[2], n[1]);
-            assertThat(change.significant()).isEqualTo(Math.abs(z) > 1.96);
+            assertThat(change.significant()).isEqualTo(Math.abs(z) > Reference.CHANGE_CRITICAL);
           }
         }
         String setting = String.format(Locale.ROOT, "NPS %.0f, n %d vs %d", 100 * (s[0] - s[1]), n[0], n[1]);
@@ -133,6 +134,43 @@ class NullSimulationTest {
     }
     // Expected power: SE = √((0.45 + 0.61)/300) = 0.0594, z = 0.2/0.0594 = 3.37: about 92%.
     assertThat(record("NPS change significant", "NPS 30 → 50, n 300 vs 300", SIMS, hits, "power")).isGreaterThan(0.85);
+  }
+
+  @Test
+  @DisplayName("NPS change: the exact level at n 30 vs 30, enumerated over every pair of outcomes, is at most 5% for shares on a 0.1 grid")
+  void npsChangeExactLevel() {
+    int n = 30;
+    // Every outcome (P, D) of one period with its multinomial log-probability's constant part.
+    List<long[]> outcomes = new ArrayList<>();
+    for (int p = 0; p <= n; p++) for (int d = 0; p + d <= n; d++) outcomes.add(new long[] {p, n - p - d, d});
+    boolean[][] significant = new boolean[outcomes.size()][outcomes.size()];
+    for (int i = 0; i < outcomes.size(); i++) {
+      for (int j = 0; j < outcomes.size(); j++) {
+        significant[i][j] = NpsChange.of(nps(outcomes.get(i)), nps(outcomes.get(j)), MIN_N).significant();
+      }
+    }
+    double worst = 0;
+    String at = null;
+    for (int a = 1; a <= 9; a++) {
+      for (int b = 1; a + b <= 9; b++) {
+        double pp = a / 10.0, pd = b / 10.0;
+        double[] w = new double[outcomes.size()];
+        for (int i = 0; i < w.length; i++) {
+          long[] c = outcomes.get(i);
+          w[i] = Math.exp(Gamma.logGamma(n + 1) - Gamma.logGamma(c[0] + 1) - Gamma.logGamma(c[1] + 1) - Gamma.logGamma(c[2] + 1)
+              + c[0] * Math.log(pp) + c[2] * Math.log(pd) + c[1] * Math.log(1 - pp - pd));
+        }
+        double level = 0;
+        for (int i = 0; i < w.length; i++) for (int j = 0; j < w.length; j++) if (significant[i][j]) level += w[i] * w[j];
+        if (level > worst) {
+          worst = level;
+          at = String.format(Locale.ROOT, "promoters %.1f, detractors %.1f", pp, pd);
+        }
+      }
+    }
+    TABLE.add(new Row("NPS change significant", "exact level, n 30 vs 30, worst of a 0.1 grid (" + at + ")", 1_000_000,
+        Math.round(worst * 1_000_000), "exact"));
+    assertThat(worst).as(at).isLessThanOrEqualTo(NOMINAL);
   }
 
   // ---- target status
