@@ -8,7 +8,7 @@ import * as fmt from './format.js';
 export const COLORS = {
   text: '#e8edf5', dim: '#9aa7bd', grid: 'rgba(255,255,255,0.12)',
   promoter: '#2ecc71', passive: '#8a94a6', detractor: '#ff5c5c',
-  green: '#2ecc71', amber: '#f5b041', red: '#ff5c5c', none: '#5dade2',
+  green: '#2ecc71', amber: '#f5b041', red: '#ff5c5c', none: '#5dade2', insufficient: '#8a94a6',
   keep: '#2ecc71', polish: '#5dade2', 'fix-first': '#ff5c5c', watch: '#f5b041',
 };
 // Label colours: the point's quadrant, lighter, so that a name placed off to one side still says whose it is.
@@ -55,7 +55,7 @@ export function sparkline(el) {
 /**
  * The MNA quadrant: x = attention (share of NPS respondents who chose the item), y = sub-NPS,
  * split at the mean attention and mean sub-NPS of the items shown; colour = the server's quadrant.
- * items: [{code, label, labelZh, attention, subNps, n, quadrant, lowConfidence, moe}]
+ * items: GET /api/v1/reasons items [{code, label, labelZh, attention, subNps, subNpsMoe, n, quadrant, lowConfidence}]
  */
 export function quadrantChart(el, { lang, onClick, big = false, interactive = true } = {}) {
   const c = chart(el);
@@ -109,7 +109,7 @@ export function quadrantChart(el, { lang, onClick, big = false, interactive = tr
         cursor: interactive ? 'pointer' : 'default',
         data: pts.map((i) => ({
           value: [100 * i.attention, i.subNps], name: reasonLabel(i, lang) + (i.lowConfidence ? ' ⚠' : ''),
-          code: i.code, n: i.n, moe: i.moe, quadrant: i.quadrant,
+          code: i.code, n: i.n, moe: i.subNpsMoe, quadrant: i.quadrant,
           symbol: i.lowConfidence ? 'emptyCircle' : 'circle',
           symbolSize: (big ? r * 1.4 : r * 0.9) * (i.code === selected ? 1.5 : 1),
           itemStyle: { color: COLORS[i.quadrant] || COLORS.none, borderColor: i.code === selected ? '#fff' : undefined,

@@ -8,7 +8,6 @@ import { takeToken } from './token.js';
 import { h, fill, setText, $, $$ } from './dom.js';
 import { t as tr, tpName, reasonLabel, stageLabel, normLang, DIMENSIONS, WINDOWS } from './i18n.js';
 import * as fmt from './format.js';
-import { rag, sumNps, npsInterval } from './stats.js';
 import { sparkline, quadrantChart, COLORS } from './charts.js';
 import { renderFreshness } from './freshness.js';
 
@@ -149,6 +148,7 @@ function buildSkeleton(root) {
         h('span', null, h('span', { class: 'sw sw-green' }), t('rag_green')),
         h('span', null, h('span', { class: 'sw sw-amber' }), t('rag_amber')),
         h('span', null, h('span', { class: 'sw sw-red' }), t('rag_red')),
+        h('span', null, h('span', { class: 'sw sw-insufficient' }), t('rag_insufficient')),
         h('span', null, h('span', { class: 'sw sw-low' }), t('lowNTitleShort'))),
       h('div', { class: 'progress' }, h('div', { class: 'progress-bar', id: 'progress' }))));
   for (const s of $$('.page')) s.hidden = true;
@@ -196,7 +196,10 @@ function onData(data) {
   if (!state.trendsAt || now - state.trendsAt > 60_000) loadTrends();
   // Reasons are not pushed: refresh them when the numbers moved, at most every 30 s.
   if (cfg.pages[state.page] === 'quadrant' && (!state.reasonsAt || now - state.reasonsAt > 30_000)) loadReasons(false);
-  if (cfg.pages.includes('journey') && (!state.bestAt || now - state.bestAt > 30_000)) loadBest();
+  // The journey's stage numbers come from BEST and its cards from the push: while the journey shows,
+  // BEST is reloaded more often so that a stage and its touchpoints do not drift apart for long.
+  const bestGap = cfg.pages[state.page] === 'journey' ? 10_000 : 30_000;
+  if (cfg.pages.includes('journey') && (!state.bestAt || now - state.bestAt > bestGap)) loadBest();
 }
 
 function render() {
@@ -307,8 +310,9 @@ function buildTile(tp) {
 function updateTile(tile, tp) {
   const el = tile.el;
   const nps = tp.nps;
-  const target = tp.targets ? tp.targets.nps : null;
-  const status = rag(nps, target);
+  // The server's judgement (nps.status), shown as it comes: green, amber, red, insufficient or none.
+  const target = nps.target ?? null;
+  const status = nps.status || 'none';
   el.className = `tile rag-${status}` + (nps.n === 0 ? ' no-data' : nps.lowConfidence ? ' low-conf' : '')
     + (el.classList.contains('changed') ? ' changed' : '');
   setText($('.tile-name', el), tpName(tp, L));
@@ -408,16 +412,18 @@ function renderJourney(data) {
   }
   box.style.gridTemplateColumns = `repeat(${Math.max(1, stages.length)}, minmax(0, 1fr))`;
   fill(box, stages.map((s) => {
-    const sum = sumNps(s.tps.map((tp) => tp.nps));
-    const responses = s.tps.reduce((a, tp) => a + (tp.responses || 0), 0);
+    // The stage's NPS is the server's (GET /api/v1/best: behavior.stages[].nps, summed over its touchpoints).
+    const b = bestStage(s.code);
+    const sum = b ? b.nps : null;
     return h('div', { class: ['stage', !s.tps.length && 'stage-empty', s.tps.length >= 3 && 'dense'], dataset: { stage: s.code } },
       h('div', { class: 'stage-name' }, stageLabel(s.def, L)),
-      h('div', { class: 'stage-score' }, h('span', { class: 'stage-nps' }, fmt.score(sum.score)),
-        h('span', { class: 'stage-moe' }, sum.n ? fmt.moe(sum.moe) : '')),
-      h('div', { class: 'stage-n' }, s.tps.length ? `${fmt.n(sum.n)} · ${responses.toLocaleString('en-US')} ${t('responses')}` : t('stageEmpty')),
+      h('div', { class: 'stage-score' }, h('span', { class: 'stage-nps' }, fmt.score(sum && sum.score)),
+        h('span', { class: 'stage-moe' }, sum && sum.n ? fmt.moe(sum.moe) : '')),
+      h('div', { class: 'stage-n' }, !s.tps.length ? t('stageEmpty')
+        : sum ? `${fmt.n(sum.n)} · ${(b.volume || 0).toLocaleString('en-US')} ${t('responses')}` : t('loading')),
       h('div', { class: 'stage-tps' }, s.tps.map((tp) => {
-        const status = rag(tp.nps, tp.targets ? tp.targets.nps : null);
-        return h('div', { class: ['stp', 'rag-' + status, tp.nps.lowConfidence && tp.nps.n > 0 && 'low-conf'], dataset: { tp: tp.touchpoint } },
+        const status = tp.nps.status || 'none';
+        return h('div', { class: ['stp', 'rag-' + status, tp.nps.lowConfidence && tp.nps.n > 0 && 'low-conf'], dataset: { tp: tp.touchpoint, status } },
           h('div', { class: 'stp-name' }, tpName(tp, L)),
           h('div', { class: 'stp-score' }, fmt.score(tp.nps.score), h('span', { class: 'stp-moe' }, tp.nps.n ? ' ' + fmt.moe(tp.nps.moe) : '')),
           h('div', { class: 'stp-n' }, fmt.n(tp.nps.n), tp.nps.lowConfidence && tp.nps.n > 0 ? ' · ' + t('lowN') : ''),
@@ -425,6 +431,12 @@ function renderJourney(data) {
           bestCsat(tp.touchpoint));
       })));
   }));
+}
+
+/** A journey stage of the last GET /api/v1/best reply (stage code null: touchpoints without a stage). */
+function bestStage(code) {
+  const stages = (state.best && state.best.behavior && state.best.behavior.stages) || [];
+  return stages.find((x) => (x.stage ?? '—') === code) || null;
 }
 
 /** E of BEST: the touchpoint's CSAT (top-2 box) against its target, as GET /api/v1/best judges it. */
@@ -509,14 +521,13 @@ async function loadReasons(force) {
 
 function renderQuadrant() {
   if (!quadrant) quadrant = quadrantChart($('#quadrant-chart'), { lang: L, big: true, interactive: false });
-  const items = ((state.reasons && state.reasons.items) || []).filter((i) => i.level === 1 || (!i.level && !i.parent))
-    .map((i) => ({ ...i, moe: npsInterval(i.promoters, i.detractors, i.n).moe }));
+  const items = ((state.reasons && state.reasons.items) || []).filter((i) => i.level === 1 || (!i.level && !i.parent));
   quadrant.update(items);
   const fix = items.filter((i) => i.quadrant === 'fix-first').sort((a, b) => b.attention - a.attention).slice(0, 6);
   fill($('#fix-list'), items.length ? fix.map((i) => h('div', { class: 'fix-item', dataset: { reason: i.code } },
     h('div', { class: 'fix-name' }, reasonLabel(i, L)),
     h('div', { class: 'fix-stats' },
-      h('span', { class: 'fix-nps' }, fmt.score(i.subNps)), ' ', h('span', { class: 'fix-moe' }, fmt.moe(i.moe)),
+      h('span', { class: 'fix-nps' }, fmt.score(i.subNps)), ' ', h('span', { class: 'fix-moe' }, fmt.moe(i.subNpsMoe)),
       h('span', { class: 'fix-n' }, ` ${fmt.n(i.n)} · ${fmt.pct(100 * i.attention)}`)))) : h('div', { class: 'placeholder' }, t('quadrantEmpty')));
   setText($('#reasons-asof'), state.reasonsAt ? t('reasonsAsOf', { time: fmt.clock(state.reasonsAt) }) : t('loading'));
 }

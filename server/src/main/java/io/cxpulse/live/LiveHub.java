@@ -76,6 +76,7 @@ public final class LiveHub extends VerticleBase {
   private PgSubscriber subscriber;
   private boolean started;
   private Future<Void> reloading;
+  private Future<Void> reloadAfter;
   private boolean writerOk = true;
   private boolean reloadOk = true;
   private LiveStatus status = new LiveStatus(false, null, null);
@@ -145,8 +146,22 @@ public final class LiveHub extends VerticleBase {
     else waiting.add(action);
   }
 
+  /**
+   * Reloads the counters from a snapshot taken after this call. A load already in progress may
+   * have taken its snapshot before what asked for this one (a batch that committed while its
+   * writer saw the connection die, another node's batch heard as a reload hint, a listen
+   * connection back after a loss): then one more load follows it, shared by all who ask meanwhile.
+   */
   private Future<Void> reload() {
-    if (reloading != null) return reloading;
+    if (reloading != null) {
+      if (reloadAfter == null) {
+        reloadAfter = reloading.transform(ar -> {
+          reloadAfter = null;
+          return reload();
+        });
+      }
+      return reloadAfter;
+    }
     readiness.countersLoaded(false);
     long started = System.nanoTime();
     Promise<Void> done = Promise.promise();

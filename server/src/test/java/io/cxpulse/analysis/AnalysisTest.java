@@ -186,9 +186,7 @@ class AnalysisTest {
   }
 
   private JsonObject get(String pathAndQuery, String token) {
-    HttpResponse<String> r = server.get(pathAndQuery, token);
-    assertThat(r.statusCode()).as(pathAndQuery + " → " + r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
+    return server.getJson(pathAndQuery, token);
   }
 
   /** Custom windows beyond the 6 h of minute buckets are served from quarter hours: start on one. */

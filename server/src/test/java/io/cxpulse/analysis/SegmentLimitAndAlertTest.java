@@ -23,34 +23,30 @@ class SegmentLimitAndAlertTest {
     return o;
   }
 
-  private static HttpResponse<String> post(TestServer server, JsonObject... items) {
-    return server.postJson("/api/v1/feedback", server.ingestToken("acme"), new JsonArray(List.of((Object[]) items)).encode());
-  }
-
   @Test
   @DisplayName("a value past a key's limit rejects the whole batch with 422 at /<i>/segment/<key>; known values still pass")
   void segmentLimit() {
     try (TestServer server = TestServer.start(Map.of("SEGMENT_LIMIT", "3"))) {
-      assertThat(post(server, item("a", "store", 9, "s1"), item("b", "store", 9, "s2"), item("c", "store", 9, "s3"))
-          .statusCode()).isEqualTo(200);
-      HttpResponse<String> over = post(server, item("d", "store", 0, "s1"), item("e", "store", 0, "s4"));
+      String ingest = server.ingestToken("acme");
+      String viewer = server.viewerToken("acme");
+      server.postFeedback("acme", item("a", "store", 9, "s1"), item("b", "store", 9, "s2"), item("c", "store", 9, "s3"));
+      HttpResponse<String> over = server.sendFeedback(ingest, item("d", "store", 0, "s1"), item("e", "store", 0, "s4"));
       assertThat(over.statusCode()).as(over.body()).isEqualTo(422);
       JsonObject error = new JsonObject(over.body());
       assertThat(error.getString("error")).isEqualTo("segment_limit");
       assertThat(error.getJsonArray("details").getJsonObject(0).getString("path")).isEqualTo("/1/segment/store");
       assertThat(error.getJsonArray("details").getJsonObject(0).getString("message")).contains("limit is 3");
       // Nothing of that batch was stored: "d" (a known value) is not counted either.
-      JsonObject cards = new JsonObject(server.get("/api/v1/scorecards?window=1h", server.viewerToken("acme")).body());
+      JsonObject cards = server.scorecards(viewer, "window=1h");
       assertThat(cards.getJsonObject("overall").getJsonObject("nps").getLong("n")).isEqualTo(3);
       // Known values, responses without that key, and uncounted keys are still accepted.
-      assertThat(post(server, item("d", "store", 0, "s1"), item("f", "app", 5, null)).statusCode()).isEqualTo(200);
-      JsonObject s1 = new JsonObject(server.get("/api/v1/scorecards?window=1h&segment.store=s1",
-          server.viewerToken("acme")).body());
+      server.postFeedback("acme", item("d", "store", 0, "s1"), item("f", "app", 5, null));
+      JsonObject s1 = server.scorecards(viewer, "window=1h&segment.store=s1");
       assertThat(s1.getJsonObject("overall").getJsonObject("nps").getLong("n")).isEqualTo(2);
       // After a restart the known values are loaded from segment_counter: the limit still holds.
       server.restart();
-      assertThat(post(server, item("g", "store", 0, "s5")).statusCode()).isEqualTo(422);
-      assertThat(post(server, item("h", "store", 0, "s3")).statusCode()).isEqualTo(200);
+      assertThat(server.sendFeedback(ingest, item("g", "store", 0, "s5")).statusCode()).isEqualTo(422);
+      server.postFeedback("acme", item("h", "store", 0, "s3"));
     }
   }
 
@@ -69,7 +65,7 @@ class SegmentLimitAndAlertTest {
         // Level 1, N = 60: price n 30, attention .5, sub-NPS -100; attitude n 30, .5, +100; quality n 3, .05, +100.
         // Means: attention 1.05/3 = .35, sub-NPS 100/3 = 33.3. Price is fix-first and certain of it:
         // attention Wilson(30/60) = [.377, .623] above .35, sub-NPS interval [-100, -78.7] below 33.3.
-        List<Object> items = new ArrayList<>();
+        List<JsonObject> items = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
           items.add(item("p" + i, "hotline", 2, null).put("reasons", new JsonArray().add("price")));
         }
@@ -78,8 +74,7 @@ class SegmentLimitAndAlertTest {
           if (i < 3) reasons.add("quality");
           items.add(item("q" + i, "hotline", 10, null).put("reasons", reasons));
         }
-        HttpResponse<String> r = server.postJson("/api/v1/feedback", server.ingestToken("acme"), new JsonArray(items).encode());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        server.postFeedback("acme", items);
         JsonObject alert = hotline.next(10, m -> "alert".equals(m.getString("type")) && "fix-first".equals(m.getString("kind")));
         assertThat(alert.getString("touchpoint")).isEqualTo("hotline");
         assertThat(alert.getString("reason")).isEqualTo("price");
@@ -98,7 +93,7 @@ class SegmentLimitAndAlertTest {
         // but not certain: N = 22, price n 10, attention .4545, sub-NPS -100; attitude n 10, .4545,
         // +100; quality n 1, .045, +100; means .318 and 33.3; Wilson(10/22) = [.269, .653] contains
         // .318, so price is "uncertain": no alert.
-        List<Object> thin = new ArrayList<>();
+        List<JsonObject> thin = new ArrayList<>();
         for (int i = 0; i < 10; i++) thin.add(item("ap" + i, "app", 2, null).put("reasons", new JsonArray().add("price")));
         for (int i = 0; i < 10; i++) {
           JsonArray reasons = new JsonArray().add("attitude");
@@ -107,8 +102,7 @@ class SegmentLimitAndAlertTest {
         }
         thin.add(item("an0", "app", 7, null));
         thin.add(item("an1", "app", 8, null));
-        assertThat(server.postJson("/api/v1/feedback", server.ingestToken("acme"), new JsonArray(thin).encode()).statusCode())
-            .isEqualTo(200);
+        server.postFeedback("acme", thin);
         // The REST reasons say the same: uncertain, with the point estimates' quadrant beside it.
         JsonObject price = new JsonObject(server.get("/api/v1/reasons?window=1h&touchpoints=app", server.viewerToken("acme"))
             .body()).getJsonArray("items").stream().map(o -> (JsonObject) o)

@@ -67,28 +67,13 @@ class CaseTest {
         .put("comment", "waited 40 minutes");
   }
 
-  private static void post(String tenant, JsonArray items) {
-    HttpResponse<String> r = server.postJson("/api/v1/feedback", server.ingestToken(tenant), items.encode());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-  }
-
-  private static JsonObject getJson(String path, String token) {
-    HttpResponse<String> r = server.get(path, token);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
-  }
-
   private static HttpResponse<String> patch(long id, String token, String body, String ifMatch) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/api/v1/cases/" + id))
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + token);
-    if (ifMatch != null) b.header("If-Match", ifMatch);
-    return server.send(b.build());
+    return server.patchJson("/api/v1/cases/" + id, token, body, ifMatch);
   }
 
   private static List<JsonObject> cases(String query, String token) {
     List<JsonObject> out = new ArrayList<>();
-    getJson("/api/v1/cases" + query, token).getJsonArray("cases").forEach(o -> out.add((JsonObject) o));
+    server.getJson("/api/v1/cases" + query, token).getJsonArray("cases").forEach(o -> out.add((JsonObject) o));
     return out;
   }
 
@@ -105,11 +90,10 @@ class CaseTest {
     JsonObject notConsenting = response("acme", "store", 2, false);
     JsonObject passive = response("acme", "store", 7, true);
     JsonObject six = response("acme", "app", 6, true);
-    JsonArray batch = new JsonArray().add(consenting).add(notConsenting).add(passive).add(six);
-    post("acme", batch);
-    post("acme", batch);
-    HttpResponse<String> retry = server.postJson("/api/v1/feedback", server.ingestToken("acme"), batch.encode());
-    assertThat(new JsonObject(retry.body()).getInteger("duplicates")).isEqualTo(4);
+    List<JsonObject> batch = List.of(consenting, notConsenting, passive, six);
+    server.postFeedback("acme", batch);
+    server.postFeedback("acme", batch);
+    assertThat(server.postFeedback("acme", batch).getInteger("duplicates")).isEqualTo(4);
 
     List<String> opened = cases("?limit=500", manager).stream().map(c -> c.getString("eventId")).toList();
     assertThat(opened).contains(consenting.getString("eventId"), six.getString("eventId"))
@@ -147,7 +131,7 @@ class CaseTest {
   void lifecycle() {
     String manager = server.token("acme", Principal.MANAGER);
     JsonObject r = response("acme", "hotline", 1, true);
-    post("acme", new JsonArray().add(r));
+    server.postFeedback("acme", r);
     JsonObject c = caseOf(r.getString("eventId"), manager);
     long id = c.getLong("id");
 
@@ -200,7 +184,7 @@ class CaseTest {
     assertThat(patch(id, manager, "{\"status\":\"contacted\"}", null).statusCode()).isEqualTo(409);
     assertThat(patch(id, manager, "{\"status\":\"closed\"}", null).statusCode()).isEqualTo(409);
 
-    JsonObject withHistory = getJson("/api/v1/cases/" + id, server.viewerToken("acme"));
+    JsonObject withHistory = server.getJson("/api/v1/cases/" + id, server.viewerToken("acme"));
     JsonArray history = withHistory.getJsonArray("history");
     assertThat(history.stream().map(h -> ((JsonObject) h).getString("action")).toList())
         .containsExactly("opened", "status+assign+note", "status+note");
@@ -213,10 +197,10 @@ class CaseTest {
 
     // contacted → closed also ends a case.
     JsonObject r2 = response("acme", "hotline", 0, true);
-    post("acme", new JsonArray().add(r2));
+    server.postFeedback("acme", r2);
     long id2 = caseOf(r2.getString("eventId"), manager).getLong("id");
     assertThat(patch(id2, manager, "{\"status\":\"closed\",\"note\":\"customer unreachable\"}", null).statusCode()).isEqualTo(200);
-    JsonObject closed = getJson("/api/v1/cases/" + id2, manager);
+    JsonObject closed = server.getJson("/api/v1/cases/" + id2, manager);
     assertThat(closed.getString("closedAt")).isNotNull();
     assertThat(closed.getLong("resolutionSeconds")).isNotNull();
   }
@@ -233,7 +217,7 @@ class CaseTest {
       two.next(10, type("snapshot"));
 
       JsonObject r = response("globex", "web", 2, true);
-      post("globex", new JsonArray().add(r));
+      server.postFeedback("globex", r);
       JsonObject alert = one.next(10, m -> "case".equals(m.getString("kind")));
       assertThat(alert.getString("type")).isEqualTo("alert");
       assertThat(alert.getString("touchpoint")).isEqualTo("web");
@@ -252,7 +236,7 @@ class CaseTest {
       // globex keeps the default 24 h: nothing at 23 h, a breach after 24 h.
       CLOCK.advance(Duration.ofHours(23));
       sleep(400);
-      JsonObject early = getJson("/api/v1/cases/" + id, server.viewerToken("globex"));
+      JsonObject early = server.getJson("/api/v1/cases/" + id, server.viewerToken("globex"));
       assertThat(early.getString("slaAlertedAt")).isNull();
       assertThat(early.getBoolean("overdue")).isFalse();
       CLOCK.advance(Duration.ofHours(1).plusMinutes(1));
@@ -273,7 +257,7 @@ class CaseTest {
       assertThat(overdueView.getJsonObject("data").getJsonObject("overall").getJsonObject("cases").getLong("open"))
           .isEqualTo(openBefore);
 
-      JsonObject scorecards = getJson("/api/v1/scorecards?window=today", server.viewerToken("globex"));
+      JsonObject scorecards = server.getJson("/api/v1/scorecards?window=today", server.viewerToken("globex"));
       JsonObject web = scorecards.getJsonArray("touchpoints").stream().map(o -> (JsonObject) o)
           .filter(t -> t.getString("touchpoint").equals("web")).findFirst().orElseThrow();
       assertThat(web.getJsonObject("cases").getLong("overdue")).isGreaterThanOrEqualTo(1);
@@ -297,7 +281,7 @@ class CaseTest {
       for (JsonObject m; (m = one.poll()) != null; ) if ("sla-breach".equals(m.getString("kind")) && m.getLong("caseId") == id) more++;
       for (JsonObject m; (m = two.poll()) != null; ) if ("sla-breach".equals(m.getString("kind")) && m.getLong("caseId") == id) more++;
       assertThat(more).isZero();
-      JsonArray history = getJson("/api/v1/cases/" + id, server.viewerToken("globex")).getJsonArray("history");
+      JsonArray history = server.getJson("/api/v1/cases/" + id, server.viewerToken("globex")).getJsonArray("history");
       assertThat(history.stream().filter(h -> "sla-breach".equals(((JsonObject) h).getString("action"))).count()).isEqualTo(1);
     }
   }

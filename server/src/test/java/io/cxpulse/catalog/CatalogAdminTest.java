@@ -1,5 +1,6 @@
 package io.cxpulse.catalog;
 
+import static io.cxpulse.testing.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxpulse.auth.Principal;
@@ -13,7 +14,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -55,16 +55,7 @@ class CatalogAdminTest {
   }
 
   private static HttpResponse<String> put(TestServer node, String token, String body) {
-    HttpRequest.Builder r = HttpRequest.newBuilder(node.uri("/api/v1/catalog")).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (token != null) r.header("Authorization", "Bearer " + token);
-    return node.send(r.build());
-  }
-
-  private static JsonObject ok(HttpResponse<String> response) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return new JsonObject(response.body());
+    return node.putJson("/api/v1/catalog", token, body);
   }
 
   private static List<String> paths(HttpResponse<String> response) {
@@ -105,8 +96,7 @@ class CatalogAdminTest {
     JsonObject globex = ok(put(a, globexAdmin, body));
     assertThat(globex.getString("tenant")).isEqualTo("globex");
     assertThat(codes(globex)).containsExactly("hotline", "web", "kiosk");
-    JsonObject acme = ok(a.get("/api/v1/catalog", a.viewerToken("acme")).statusCode() == 200
-        ? a.get("/api/v1/catalog", a.viewerToken("acme")) : null);
+    JsonObject acme = a.getJson("/api/v1/catalog", a.viewerToken("acme"));
     assertThat(codes(acme)).containsExactly("hotline", "store", "app");
     // The id may be given when it is the token's tenant.
     assertThat(ok(put(a, admin, "{\"id\":\"acme\",\"name\":\"Acme Care\"}")).getString("name")).isEqualTo("Acme Care");
@@ -221,21 +211,16 @@ class CatalogAdminTest {
     return out;
   }
 
-  private static void post(TestServer node, String token, List<JsonObject> items) {
-    for (int from = 0; from < items.size(); from += 50) {
-      JsonArray batch = new JsonArray(new ArrayList<>(items.subList(from, Math.min(items.size(), from + 50))));
-      HttpResponse<String> r = node.postJson("/api/v1/feedback", token, batch.encode());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    }
+  /** In batches of 50, each of which must be committed. */
+  private static void post(TestServer node, List<JsonObject> items) {
+    for (int from = 0; from < items.size(); from += 50) node.postFeedback("acme", items.subList(from, Math.min(items.size(), from + 50)));
   }
 
   /** The segment filter's scorecard (20 days back) agrees with the recount, on the given node. */
   private static void assertAgents(TestServer node, String token, Map<String, long[]> expected) {
     String range = "from=" + Instant.now().minus(20, ChronoUnit.DAYS) + "&to=" + Instant.now().plus(1, ChronoUnit.MINUTES);
     for (var e : expected.entrySet()) {
-      HttpResponse<String> r = node.get("/api/v1/scorecards?segment.agent=" + e.getKey() + "&" + range, token);
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      JsonObject overall = new JsonObject(r.body()).getJsonObject("overall");
+      JsonObject overall = node.scorecards(token, "segment.agent=" + e.getKey() + "&" + range).getJsonObject("overall");
       assertThat(overall.getLong("responses")).as("responses of agent " + e.getKey()).isEqualTo(e.getValue()[0]);
       assertThat(overall.getJsonObject("nps").getLong("n")).as("NPS n of agent " + e.getKey()).isEqualTo(e.getValue()[1]);
     }
@@ -251,7 +236,7 @@ class CatalogAdminTest {
     Instant now = Instant.now();
     String ingest = a.ingestToken("acme");
     List<JsonObject> posted = new ArrayList<>(responses(new Random(7), "old", 600, 3, now));
-    post(a, ingest, posted);
+    post(a, posted);
     HttpResponse<String> uncounted = a.get("/api/v1/leaderboard?segment=agent", admin);
     assertThat(uncounted.statusCode()).isEqualTo(400);
 
@@ -281,7 +266,7 @@ class CatalogAdminTest {
 
     // New responses are counted by the writer from now on.
     List<JsonObject> more = responses(new Random(8), "new", 150, 3, Instant.now());
-    post(a, ingest, more);
+    post(a, more);
     posted.addAll(more);
     assertThat(verify()).isEmpty();
     assertAgents(a, admin, byAgent(posted));
@@ -289,7 +274,7 @@ class CatalogAdminTest {
     // Removing the key stops counting it; its rows stay but verify has nothing to say about them.
     ok(put(a, admin, segments("region", "store")));
     List<JsonObject> whileRemoved = responses(new Random(9), "gap", 150, 3, Instant.now());
-    post(a, ingest, whileRemoved);
+    post(a, whileRemoved);
     posted.addAll(whileRemoved);
     assertThat(verify()).isEmpty();
     assertThat(a.get("/api/v1/scorecards?segment.agent=a1", admin).statusCode()).isEqualTo(400);
@@ -323,8 +308,7 @@ class CatalogAdminTest {
           for (int from = 0; from < items.size() && !failed.get(); from += 10) {
             if (from == items.size() / 4) assertThat(firstChange.await(2, TimeUnit.MINUTES)).isTrue();
             if (from == items.size() * 3 / 4) assertThat(lastChange.await(2, TimeUnit.MINUTES)).isTrue();
-            JsonArray batch = new JsonArray(new ArrayList<>(items.subList(from, Math.min(items.size(), from + 10))));
-            HttpResponse<String> r = node.postJson("/api/v1/feedback", ingest, batch.encode());
+            HttpResponse<String> r = node.sendFeedback(ingest, items.subList(from, Math.min(items.size(), from + 10)));
             if (r.statusCode() != 200) {
               failed.set(true);
               throw new AssertionError(r.statusCode() + " " + r.body());

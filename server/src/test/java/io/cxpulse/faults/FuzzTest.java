@@ -194,8 +194,8 @@ class FuzzTest {
 
   private static HttpResponse<String> retry(HttpRequest request, int kind) {
     try {
-      return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
+      return server.sendOnNewConnection(request);
+    } catch (java.io.IOException | InterruptedException e) {
       throw new AssertionError("kind " + kind + ": " + request.method() + " " + abbreviate(request.uri().toString())
           + ": no answer on a fresh connection either: " + e.getMessage(), e);
     }

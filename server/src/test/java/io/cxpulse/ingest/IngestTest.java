@@ -89,18 +89,6 @@ class IngestTest {
     return out;
   }
 
-  private JsonObject scorecards(String query) {
-    HttpResponse<String> r = server.get("/api/v1/scorecards?" + query, viewer);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
-  }
-
-  private JsonObject post(List<JsonObject> items) {
-    HttpResponse<String> r = server.postJson("/api/v1/feedback", ingest, new JsonArray(new ArrayList<>(items)).encode());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
-  }
-
   /** The expected scorecard of a set of responses, counted directly from the generated JSON. */
   private static void assertScorecard(JsonObject card, List<JsonObject> items) {
     long[] nps = new long[11];
@@ -162,7 +150,7 @@ class IngestTest {
   @DisplayName("scorecards in every window equal a recount of the posted responses, overall and per touchpoint")
   void scorecardsMatchRecount() {
     List<JsonObject> items = generate(new Random(42), 600, "a");
-    assertThat(post(items.subList(0, 400))).isEqualTo(new JsonObject().put("accepted", 400).put("duplicates", 0));
+    assertThat(server.postFeedback("acme", items.subList(0, 400))).isEqualTo(new JsonObject().put("accepted", 400).put("duplicates", 0));
     StringBuilder ndjson = new StringBuilder();
     for (JsonObject i : items.subList(400, 600)) ndjson.append(i.encode()).append('\n');
     HttpResponse<String> r = server.post("/api/v1/feedback", ingest, "application/x-ndjson", ndjson.toString());
@@ -170,14 +158,14 @@ class IngestTest {
     assertThat(new JsonObject(r.body()).getInteger("accepted")).isEqualTo(200);
 
     for (String window : List.of("1h", "24h", "7d", "30d")) {
-      JsonObject cards = scorecards("window=" + window);
+      JsonObject cards = server.scorecards(viewer, "window=" + window);
       assertThat(cards.getJsonObject("window").getString("name")).isEqualTo(window);
       assertScorecard(cards.getJsonObject("overall"), items);
       for (String tp : TOUCHPOINTS) {
         assertScorecard(touchpoint(cards, tp), items.stream().filter(i -> i.getString("touchpoint").equals(tp)).toList());
       }
     }
-    JsonObject only = scorecards("window=1h&touchpoints=store,app");
+    JsonObject only = server.scorecards(viewer, "window=1h&touchpoints=store,app");
     assertThat(only.getJsonArray("touchpoints")).hasSize(2);
     assertScorecard(only.getJsonObject("overall"),
         items.stream().filter(i -> !i.getString("touchpoint").equals("hotline")).toList());
@@ -200,12 +188,12 @@ class IngestTest {
             .put("occurredAt", minute.minus(15, ChronoUnit.MINUTES).minusMillis(1).toString()),
         new JsonObject().put("eventId", "out-2").put("touchpoint", "app").put("nps", 5)
             .put("occurredAt", minute.minus(40, ChronoUnit.MINUTES).toString()));
-    post(items);
-    JsonObject cards = scorecards("window=15m&touchpoints=app");
+    server.postFeedback("acme", items);
+    JsonObject cards = server.scorecards(viewer, "window=15m&touchpoints=app");
     // in-1 and in-2 only (a 10 and a 0).
     assertThat(cards.getJsonObject("overall").getJsonObject("nps").getJsonArray("histogram"))
         .isEqualTo(new JsonArray(List.of(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)));
-    assertThat(scorecards("window=1h&touchpoints=app").getJsonObject("overall").getJsonObject("nps").getLong("n"))
+    assertThat(server.scorecards(viewer, "window=1h&touchpoints=app").getJsonObject("overall").getJsonObject("nps").getLong("n"))
         .isEqualTo(4);
   }
 
@@ -213,36 +201,32 @@ class IngestTest {
   @DisplayName("a retried eventId is acknowledged as a duplicate and never counted twice, within and across requests")
   void duplicatesCountOnce() {
     List<JsonObject> items = generate(new Random(7), 50, "d");
-    assertThat(post(items.subList(0, 30))).isEqualTo(new JsonObject().put("accepted", 30).put("duplicates", 0));
+    assertThat(server.postFeedback("acme", items.subList(0, 30))).isEqualTo(new JsonObject().put("accepted", 30).put("duplicates", 0));
     // 20 retries of stored ones, 20 new ones, and one new one twice in the same request.
     List<JsonObject> mixed = new ArrayList<>(items.subList(10, 50));
     mixed.add(items.get(45));
-    assertThat(post(mixed)).isEqualTo(new JsonObject().put("accepted", 20).put("duplicates", 21));
-    assertScorecard(scorecards("window=1h").getJsonObject("overall"), items);
+    assertThat(server.postFeedback("acme", mixed)).isEqualTo(new JsonObject().put("accepted", 20).put("duplicates", 21));
+    assertScorecard(server.scorecards(viewer, "window=1h").getJsonObject("overall"), items);
     // A retry whose content differs keeps the first version.
     JsonObject changed = items.get(0).copy().put("nps", items.get(0).getInteger("nps", 5) == 0 ? 10 : 0);
-    assertThat(post(List.of(changed))).isEqualTo(new JsonObject().put("accepted", 0).put("duplicates", 1));
-    assertScorecard(scorecards("window=1h").getJsonObject("overall"), items);
+    assertThat(server.postFeedback("acme", changed)).isEqualTo(new JsonObject().put("accepted", 0).put("duplicates", 1));
+    assertScorecard(server.scorecards(viewer, "window=1h").getJsonObject("overall"), items);
   }
 
   @Test
   @DisplayName("the same eventId in two tenants is two responses")
   void eventIdsArePerTenant() {
     JsonObject item = new JsonObject().put("eventId", "shared-1").put("touchpoint", "hotline").put("nps", 9);
-    assertThat(post(List.of(item)).getInteger("accepted")).isEqualTo(1);
-    HttpResponse<String> r = server.postJson("/api/v1/feedback", server.ingestToken("globex"), item.encode());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(new JsonObject(r.body()).getInteger("accepted")).isEqualTo(1);
+    assertThat(server.postFeedback("acme", item).getInteger("accepted")).isEqualTo(1);
+    assertThat(server.postFeedback("globex", item).getInteger("accepted")).isEqualTo(1);
   }
 
   @Test
   @DisplayName("reasons give attention and sub-NPS counted from the posted responses, with a quadrant (or uncertain) per item")
   void reasonsMatchRecount() {
     List<JsonObject> items = generate(new Random(3), 300, "r");
-    post(items);
-    HttpResponse<String> r = server.get("/api/v1/reasons?window=1h", viewer);
-    assertThat(r.statusCode()).isEqualTo(200);
-    JsonObject body = new JsonObject(r.body());
+    server.postFeedback("acme", items);
+    JsonObject body = server.getJson("/api/v1/reasons?window=1h", viewer);
     long n = items.stream().filter(i -> i.containsKey("nps")).count();
     assertThat(body.getLong("n")).isEqualTo(n);
     for (Object o : body.getJsonArray("items")) {
@@ -269,11 +253,11 @@ class IngestTest {
   @DisplayName("a restart loads every count back from PostgreSQL")
   void restartKeepsCounts() {
     List<JsonObject> items = generate(new Random(11), 300, "k");
-    post(items);
-    JsonObject before = scorecards("window=7d");
+    server.postFeedback("acme", items);
+    JsonObject before = server.scorecards(viewer, "window=7d");
     server.restart();
     viewer = server.viewerToken("acme");
-    JsonObject after = scorecards("window=7d");
+    JsonObject after = server.scorecards(viewer, "window=7d");
     assertThat(after.getJsonObject("overall")).isEqualTo(before.getJsonObject("overall"));
     assertThat(after.getJsonArray("touchpoints")).isEqualTo(before.getJsonArray("touchpoints"));
     assertScorecard(after.getJsonObject("overall"), items);
@@ -316,7 +300,7 @@ class IngestTest {
       assertThat(rs.getLong(1)).isEqualTo(items.size());
       assertThat(rs.getLong(2)).isEqualTo(items.size());
     }
-    assertScorecard(scorecards("window=1h").getJsonObject("overall"), items);
+    assertScorecard(server.scorecards(viewer, "window=1h").getJsonObject("overall"), items);
     assertThat(verify()).isEmpty();
 
     // verify is a real check: a counter changed behind the server's back is reported.

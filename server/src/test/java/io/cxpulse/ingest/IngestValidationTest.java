@@ -122,7 +122,7 @@ class IngestValidationTest {
   void singleObjectFieldRule(String name, UnaryOperator<JsonObject> breakIt, String path) throws SQLException {
     Stored before = stored();
 
-    JsonObject error = assertError(postAcme(breakIt.apply(base()).encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, breakIt.apply(base()).encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactly(path);
     assertThat(stored()).isEqualTo(before);
@@ -135,7 +135,7 @@ class IngestValidationTest {
     Stored before = stored();
     JsonArray batch = new JsonArray().add(valid("rule", 10)).add(valid("rule", 8)).add(breakIt.apply(base()));
 
-    JsonObject error = assertError(postAcme(batch.encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, batch.encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactly("/2" + path);
     assertThat(stored()).isEqualTo(before);
@@ -163,7 +163,7 @@ class IngestValidationTest {
         .add(new JsonObject().put("touchpoint", "hotline").put("ces", 4)
             .put("occurredAt", Instant.now().plus(Duration.ofMinutes(4)).toString()));
 
-    HttpResponse<String> r = postAcme(batch.encode());
+    HttpResponse<String> r = server.sendFeedback(acmeIngest, batch.encode());
 
     assertAccepted(r, 8, 0);
     // Two items carry an nps (0 and 10), and one more (5): 3 in all.
@@ -177,7 +177,7 @@ class IngestValidationTest {
   void emptyArray() throws SQLException {
     Stored before = stored();
 
-    JsonObject error = assertError(postAcme("[]"), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, "[]"), 400, "invalid");
 
     assertThat(paths(error)).containsExactly("");
     assertThat(stored()).isEqualTo(before);
@@ -190,7 +190,7 @@ class IngestValidationTest {
     JsonArray batch = new JsonArray();
     for (int i = 0; i < 1001; i++) batch.add(valid("many", i % 11));
 
-    JsonObject error = assertError(postAcme(batch.encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, batch.encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactly("");
     assertThat(stored()).isEqualTo(before);
@@ -203,7 +203,7 @@ class IngestValidationTest {
     JsonArray batch = new JsonArray();
     for (int i = 0; i < 1000; i++) batch.add(valid("thousand", i % 11));
 
-    assertAccepted(postAcme(batch.encode()), 1000, 0);
+    assertAccepted(server.sendFeedback(acmeIngest, batch.encode()), 1000, 0);
     assertThat(stored()).isEqualTo(before.plus(1000, 0, 1000, 0));
   }
 
@@ -224,7 +224,7 @@ class IngestValidationTest {
   void bodyNotJson(String name, String body) throws SQLException {
     Stored before = stored();
 
-    JsonObject error = assertError(postAcme(body), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, body), 400, "invalid");
 
     assertThat(paths(error)).containsExactly("");
     assertThat(stored()).isEqualTo(before);
@@ -263,7 +263,7 @@ class IngestValidationTest {
     Stored before = stored();
     JsonObject item = base().put("a/b", 1).put("c~d", 2);
 
-    JsonObject error = assertError(postAcme(item.encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, item.encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactlyInAnyOrder("/a~1b", "/c~0d");
     assertThat(stored()).isEqualTo(before);
@@ -280,7 +280,7 @@ class IngestValidationTest {
         .add(new JsonObject().put("eventId", uniqueId("aon")).put("touchpoint", "hotline").put("nps", 12))
         .add(good.get(3));
 
-    JsonObject error = assertError(postAcme(batch.encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, batch.encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactly("/3/nps");
     assertThat(stored()).isEqualTo(before);
@@ -288,7 +288,7 @@ class IngestValidationTest {
     // Had any good item been stored, sending them again would count it as a duplicate.
     JsonArray again = new JsonArray();
     good.forEach(again::add);
-    assertAccepted(postAcme(again.encode()), 4, 0);
+    assertAccepted(server.sendFeedback(acmeIngest, again.encode()), 4, 0);
     assertThat(stored()).isEqualTo(before.plus(4, 0, 4, 0));
   }
 
@@ -302,7 +302,7 @@ class IngestValidationTest {
         .add(valid("two", 6))
         .add(new JsonObject().put("touchpoint", "store").put("csat", 9));
 
-    JsonObject error = assertError(postAcme(batch.encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, batch.encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactlyInAnyOrder("/1/nps", "/3/csat");
     assertThat(stored()).isEqualTo(before);
@@ -314,7 +314,7 @@ class IngestValidationTest {
     Stored before = stored();
     JsonObject item = new JsonObject().put("touchpoint", "hotline").put("nps", 11).put("ces", 0).put("contactConsent", "no");
 
-    JsonObject error = assertError(postAcme(item.encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, item.encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactlyInAnyOrder("/nps", "/ces", "/contactConsent");
     assertThat(stored()).isEqualTo(before);
@@ -337,11 +337,11 @@ class IngestValidationTest {
   void unknownCode(String name, JsonObject item, String path) throws SQLException {
     Stored before = stored();
 
-    JsonObject single = assertError(postAcme(item.encode()), 422, "unknown_code");
+    JsonObject single = assertError(server.sendFeedback(acmeIngest, item.encode()), 422, "unknown_code");
     assertThat(paths(single)).containsExactly(path);
 
     JsonArray batch = new JsonArray().add(valid("unknown", 9)).add(item);
-    JsonObject inArray = assertError(postAcme(batch.encode()), 422, "unknown_code");
+    JsonObject inArray = assertError(server.sendFeedback(acmeIngest, batch.encode()), 422, "unknown_code");
     assertThat(paths(inArray)).containsExactly("/1" + path);
 
     assertThat(stored()).isEqualTo(before);
@@ -356,7 +356,7 @@ class IngestValidationTest {
         .add(valid("mixed", 8))
         .add(new JsonObject().put("touchpoint", "hotline").put("csat3", 5));
 
-    JsonObject error = assertError(postAcme(batch.encode()), 400, "invalid");
+    JsonObject error = assertError(server.sendFeedback(acmeIngest, batch.encode()), 400, "invalid");
 
     assertThat(paths(error)).containsExactlyInAnyOrder("/0/touchpoint", "/2/csat3");
     assertThat(stored()).isEqualTo(before);
@@ -372,7 +372,7 @@ class IngestValidationTest {
       String big = new JsonObject().put("touchpoint", "hotline").put("nps", 9).put("comment", "z".repeat(3000)).encode();
       assertThat(big.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(2048);
 
-      assertError(small.postJson(FEEDBACK, token, big), 413, "payload_too_large");
+      assertError(small.sendFeedback(token, big), 413, "payload_too_large");
       assertThat(rows(small, "acme")).isZero();
 
       // The same body sent chunked, without a Content-Length, must be cut off too.
@@ -386,7 +386,7 @@ class IngestValidationTest {
       assertThat(rows(small, "acme")).isZero();
 
       String fits = new JsonObject().put("touchpoint", "hotline").put("nps", 9).put("comment", "z".repeat(1500)).encode();
-      assertAccepted(small.postJson(FEEDBACK, token, fits), 1, 0);
+      assertAccepted(small.sendFeedback(token, fits), 1, 0);
       assertThat(rows(small, "acme")).isEqualTo(1);
     }
   }
@@ -419,10 +419,10 @@ class IngestValidationTest {
     Stored before = stored();
     String expired = server.server().tokens().issue("test", "acme", List.of("ingest"), null, Duration.ofMinutes(-10));
 
-    assertError(server.postJson(FEEDBACK, null, base().encode()), 401, "unauthorized");
-    assertError(server.postJson(FEEDBACK, "garbage", base().encode()), 401, "unauthorized");
-    assertError(server.postJson(FEEDBACK, "eyJhbGciOiJub25lIn0.eyJ0ZW5hbnQiOiJhY21lIn0.", base().encode()), 401, "unauthorized");
-    assertError(server.postJson(FEEDBACK, expired, base().encode()), 401, "unauthorized");
+    assertError(server.sendFeedback(null, base().encode()), 401, "unauthorized");
+    assertError(server.sendFeedback("garbage", base().encode()), 401, "unauthorized");
+    assertError(server.sendFeedback("eyJhbGciOiJub25lIn0.eyJ0ZW5hbnQiOiJhY21lIn0.", base().encode()), 401, "unauthorized");
+    assertError(server.sendFeedback(expired, base().encode()), 401, "unauthorized");
 
     assertThat(stored()).isEqualTo(before);
   }
@@ -432,7 +432,7 @@ class IngestValidationTest {
   void viewerCannotIngest() throws SQLException {
     Stored before = stored();
 
-    assertError(server.postJson(FEEDBACK, acmeViewer, base().encode()), 403, "forbidden");
+    assertError(server.sendFeedback(acmeViewer, base().encode()), 403, "forbidden");
 
     assertThat(stored()).isEqualTo(before);
   }
@@ -448,7 +448,7 @@ class IngestValidationTest {
   void unknownTenantIs403() throws SQLException {
     Stored before = stored();
 
-    assertError(server.postJson(FEEDBACK, server.ingestToken("initech"), base().encode()), 403, "forbidden");
+    assertError(server.sendFeedback(server.ingestToken("initech"), base().encode()), 403, "forbidden");
 
     assertThat(stored()).isEqualTo(before);
   }
@@ -459,16 +459,16 @@ class IngestValidationTest {
     String storeOnly = server.token("acme", List.of("store"), "ingest");
     Stored before = stored();
 
-    JsonObject error = assertError(server.postJson(FEEDBACK, storeOnly, base().encode()), 403, "forbidden");
+    JsonObject error = assertError(server.sendFeedback(storeOnly, base().encode()), 403, "forbidden");
     assertThat(paths(error)).containsExactly("/touchpoint");
     assertThat(stored()).isEqualTo(before);
 
     JsonArray mixed = new JsonArray().add(valid("scope", 9).put("touchpoint", "store")).add(valid("scope", 2));
-    JsonObject mixedError = assertError(server.postJson(FEEDBACK, storeOnly, mixed.encode()), 403, "forbidden");
+    JsonObject mixedError = assertError(server.sendFeedback(storeOnly, mixed.encode()), 403, "forbidden");
     assertThat(paths(mixedError)).containsExactly("/1/touchpoint");
     assertThat(stored()).isEqualTo(before);
 
-    assertAccepted(server.postJson(FEEDBACK, storeOnly, valid("scope", 9).put("touchpoint", "store").encode()), 1, 0);
+    assertAccepted(server.sendFeedback(storeOnly, valid("scope", 9).put("touchpoint", "store").encode()), 1, 0);
     assertThat(stored()).isEqualTo(before.plus(1, 0, 1, 0));
   }
 
@@ -479,7 +479,7 @@ class IngestValidationTest {
     Stored before = stored();
 
     JsonArray one = new JsonArray().add(valid("scope1", 9));
-    JsonObject error = assertError(server.postJson(FEEDBACK, storeOnly, one.encode()), 403, "forbidden");
+    JsonObject error = assertError(server.sendFeedback(storeOnly, one.encode()), 403, "forbidden");
 
     assertThat(paths(error)).containsExactly("/0/touchpoint");
     assertThat(stored()).isEqualTo(before);
@@ -492,7 +492,7 @@ class IngestValidationTest {
   void otherTenantCannotWriteIntoAcme() throws SQLException {
     Stored before = stored();
 
-    JsonObject error = assertError(server.postJson(FEEDBACK, globexIngest,
+    JsonObject error = assertError(server.sendFeedback(globexIngest,
         new JsonObject().put("touchpoint", "store").put("nps", 0).encode()), 422, "unknown_code");
 
     assertThat(paths(error)).containsExactly("/touchpoint");
@@ -506,13 +506,13 @@ class IngestValidationTest {
     String id = uniqueId("shared");
     String item = new JsonObject().put("eventId", id).put("touchpoint", "hotline").put("nps", 4).encode();
 
-    assertAccepted(server.postJson(FEEDBACK, globexIngest, item), 1, 0);
+    assertAccepted(server.sendFeedback(globexIngest, item), 1, 0);
     assertThat(stored()).isEqualTo(before.plus(0, 1, 0, 1));
 
-    assertAccepted(server.postJson(FEEDBACK, acmeIngest, item), 1, 0);
+    assertAccepted(server.sendFeedback(acmeIngest, item), 1, 0);
     assertThat(stored()).isEqualTo(before.plus(1, 1, 1, 1));
 
-    assertAccepted(server.postJson(FEEDBACK, acmeIngest, item), 0, 1);
+    assertAccepted(server.sendFeedback(acmeIngest, item), 0, 1);
     assertThat(stored()).isEqualTo(before.plus(1, 1, 1, 1));
   }
 
@@ -544,7 +544,7 @@ class IngestValidationTest {
   void oddInputIsNever5xx(String name, String body) throws SQLException {
     Stored before = stored();
 
-    HttpResponse<String> r = postAcme(body);
+    HttpResponse<String> r = server.sendFeedback(acmeIngest, body);
 
     assertError(r, 400, "invalid");
     assertThat(stored()).isEqualTo(before);
@@ -556,7 +556,7 @@ class IngestValidationTest {
     Stored before = stored();
     JsonObject item = base().put("occurredAt", "-999999999-01-01T00:00:00Z");
 
-    HttpResponse<String> r = postAcme(item.encode());
+    HttpResponse<String> r = server.sendFeedback(acmeIngest, item.encode());
 
     JsonObject error = assertError(r, 400, "invalid");
     assertThat(paths(error)).containsExactly("/occurredAt");
@@ -575,7 +575,7 @@ class IngestValidationTest {
   void emptyRatingObjectIsNoFeedback(String name, JsonObject item, String field) throws SQLException {
     Stored before = stored();
 
-    HttpResponse<String> r = postAcme(item.encode());
+    HttpResponse<String> r = server.sendFeedback(acmeIngest, item.encode());
 
     JsonObject error = assertError(r, 400, "invalid");
     assertThat(paths(error)).singleElement().isIn("", field);
@@ -590,10 +590,10 @@ class IngestValidationTest {
     Stored before = stored();
     String item = valid("one", 9).encode();
 
-    assertAccepted(postAcme(item), 1, 0);
+    assertAccepted(server.sendFeedback(acmeIngest, item), 1, 0);
     assertThat(stored()).isEqualTo(before.plus(1, 0, 1, 0));
 
-    assertAccepted(postAcme(item), 0, 1);
+    assertAccepted(server.sendFeedback(acmeIngest, item), 0, 1);
     assertThat(stored()).isEqualTo(before.plus(1, 0, 1, 0));
   }
 
@@ -604,7 +604,7 @@ class IngestValidationTest {
     JsonObject first = valid("arr", 10);
     JsonArray batch = new JsonArray().add(first).add(valid("arr", 6)).add(valid("arr", 8)).add(first.copy());
 
-    assertAccepted(postAcme(batch.encode()), 3, 1);
+    assertAccepted(server.sendFeedback(acmeIngest, batch.encode()), 3, 1);
     assertThat(stored()).isEqualTo(before.plus(3, 0, 3, 0));
   }
 
@@ -662,13 +662,7 @@ class IngestValidationTest {
   }
 
   private static long npsN(String viewerToken) {
-    HttpResponse<String> r = server.get("/api/v1/scorecards?window=1h", viewerToken);
-    assertThat(r.statusCode()).as("scorecards: %s", r.body()).isEqualTo(200);
-    return new JsonObject(r.body()).getJsonObject("overall").getJsonObject("nps").getLong("n");
-  }
-
-  private static HttpResponse<String> postAcme(String body) {
-    return server.postJson(FEEDBACK, acmeIngest, body);
+    return server.scorecards(viewerToken, "window=1h").getJsonObject("overall").getJsonObject("nps").getLong("n");
   }
 
   private static String uniqueId(String prefix) {

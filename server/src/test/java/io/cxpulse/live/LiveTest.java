@@ -39,8 +39,7 @@ class LiveTest {
   private static void post(String touchpoint, int nps, String comment) {
     JsonObject item = new JsonObject().put("eventId", "live-" + (++eventNo)).put("touchpoint", touchpoint).put("nps", nps);
     if (comment != null) item.put("comment", comment);
-    HttpResponse<String> r = server.postJson("/api/v1/feedback", server.ingestToken("acme"), item.encode());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    server.postFeedback("acme", item);
   }
 
   private static long n(JsonObject message) {

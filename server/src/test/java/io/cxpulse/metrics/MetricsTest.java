@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.cxpulse.testing.LiveClient;
 import io.cxpulse.testing.TestServer;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,17 +48,13 @@ class MetricsTest {
     return new JsonObject().put("eventId", eventId).put("touchpoint", touchpoint);
   }
 
-  static HttpResponse<String> post(TestServer server, String token, JsonObject... items) {
-    return server.postJson("/api/v1/feedback", token, new JsonArray(List.of((Object[]) items)).encode());
-  }
-
   @Test
   @DisplayName("counts committed responses by category, rating sums and counts, duplicates and every refused request by reason")
   void businessAndIngest() {
     try (TestServer server = TestServer.start()) {
       String ingest = server.ingestToken("acme");
       // hotline: promoters 10, 9; passives 8; detractors 6, 0. store: one promoter. app: CSAT only.
-      HttpResponse<String> first = post(server, ingest,
+      HttpResponse<String> first = server.sendFeedback(ingest,
           item("m-1", "hotline").put("nps", 10).put("csat", 5),
           item("m-2", "hotline").put("nps", 9).put("csat", 4).put("ces", 7),
           item("m-3", "hotline").put("nps", 8),
@@ -69,17 +64,17 @@ class MetricsTest {
           item("m-7", "app").put("csat", 3));
       assertThat(first.body()).isEqualTo("{\"accepted\":7,\"duplicates\":0}");
       // Two retries and one new passive (7): the retries must not be counted again.
-      HttpResponse<String> second = post(server, ingest,
+      HttpResponse<String> second = server.sendFeedback(ingest,
           item("m-1", "hotline").put("nps", 10).put("csat", 5),
           item("m-6", "store").put("nps", 9),
           item("m-8", "hotline").put("nps", 7));
       assertThat(second.body()).isEqualTo("{\"accepted\":1,\"duplicates\":2}");
 
-      assertThat(post(server, ingest, item("bad", "hotline").put("nps", 11)).statusCode()).isEqualTo(400);
-      assertThat(post(server, ingest, item("bad", "nowhere").put("nps", 5)).statusCode()).isEqualTo(422);
+      assertThat(server.sendFeedback(ingest, item("bad", "hotline").put("nps", 11)).statusCode()).isEqualTo(400);
+      assertThat(server.sendFeedback(ingest, item("bad", "nowhere").put("nps", 5)).statusCode()).isEqualTo(422);
       assertThat(server.post("/api/v1/feedback", ingest, "text/plain", "{}").statusCode()).isEqualTo(415);
-      assertThat(post(server, null, item("bad", "hotline").put("nps", 5)).statusCode()).isEqualTo(401);
-      assertThat(post(server, server.viewerToken("acme"), item("bad", "hotline").put("nps", 5)).statusCode())
+      assertThat(server.sendFeedback(null, item("bad", "hotline").put("nps", 5)).statusCode()).isEqualTo(401);
+      assertThat(server.sendFeedback(server.viewerToken("acme"), item("bad", "hotline").put("nps", 5)).statusCode())
           .isEqualTo(403);
       server.send(HttpRequest.newBuilder(server.uri("/health/live")).method("BREW", HttpRequest.BodyPublishers.noBody())
           .build());
@@ -168,7 +163,7 @@ class MetricsTest {
         assertThat(s.value("cxpulse_live_clients", "tenant", "globex")).isZero();
         assertThat(s.value("cxpulse_live_subscriptions", "tenant", "acme")).isEqualTo(1);
 
-        assertThat(post(server, server.ingestToken("acme"), item("l-1", "hotline").put("nps", 9)).statusCode()).isEqualTo(200);
+        server.postFeedback("acme", item("l-1", "hotline").put("nps", 9));
         received.add(wall.next(10, LiveClient.type("update")));
         long bytes = 0;
         for (JsonObject m : received) {
@@ -203,14 +198,10 @@ class MetricsTest {
     try (TestServer server = TestServer.start()) {
       String[] kiosk = {"tenant", "acme", "touchpoint", "kiosk", "window", "1h"};
       assertThat(scrape(server).find("cxpulse_live_nps_responses", kiosk)).isEmpty();
-      HttpResponse<String> put = server.send(HttpRequest.newBuilder(server.uri("/api/v1/catalog"))
-          .header("Authorization", "Bearer " + server.token("acme", "admin")).header("Content-Type", "application/json")
-          .PUT(HttpRequest.BodyPublishers.ofString("{\"touchpoints\":[{\"code\":\"kiosk\",\"name\":\"Kiosk\",\"targets\":{\"nps\":45}}]}"))
-          .build());
-      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-      String ingest = server.ingestToken("acme");
-      assertThat(post(server, ingest, item("k-1", "kiosk").put("nps", 10), item("k-2", "kiosk").put("nps", 3),
-          item("k-3", "kiosk").put("nps", 9)).statusCode()).isEqualTo(200);
+      TestServer.ok(server.putJson("/api/v1/catalog", server.token("acme", "admin"),
+          "{\"touchpoints\":[{\"code\":\"kiosk\",\"name\":\"Kiosk\",\"targets\":{\"nps\":45}}]}"));
+      server.postFeedback("acme", item("k-1", "kiosk").put("nps", 10), item("k-2", "kiosk").put("nps", 3),
+          item("k-3", "kiosk").put("nps", 9));
       // The gauges are refreshed every few seconds by the live hub: (2 − 1) / 3 = 33.3.
       Scrape s = scrapeUntil(server, 20, x -> !x.find("cxpulse_live_nps_responses", kiosk).isEmpty()
           && x.value("cxpulse_live_nps_responses", kiosk) == 3 && Math.abs(x.value("cxpulse_live_nps", kiosk) - 100.0 / 3) < 1e-9);
@@ -225,10 +216,9 @@ class MetricsTest {
   @DisplayName("each node counts what it committed, while every node's live NPS gauge equals the 1h scorecard")
   void severalNodes() {
     try (TestServer a = TestServer.start(); TestServer b = a.another()) {
-      String ingest = a.ingestToken("acme");
-      assertThat(post(a, ingest, item("n-1", "hotline").put("nps", 10), item("n-2", "hotline").put("nps", 10),
-          item("n-3", "hotline").put("nps", 3)).statusCode()).isEqualTo(200);
-      assertThat(post(b, ingest, item("n-4", "hotline").put("nps", 8)).statusCode()).isEqualTo(200);
+      a.postFeedback("acme", item("n-1", "hotline").put("nps", 10), item("n-2", "hotline").put("nps", 10),
+          item("n-3", "hotline").put("nps", 3));
+      b.postFeedback("acme", item("n-4", "hotline").put("nps", 8));
       String[] hotline = {"tenant", "acme", "touchpoint", "hotline"};
       // P = 2, D = 1, n = 4 over both nodes: NPS 100·(2 − 1)/4 = 25.
       for (TestServer node : List.of(a, b)) {
@@ -261,9 +251,9 @@ class MetricsTest {
   @DisplayName("beyond METRICS_MAX_TOUCHPOINTS label pairs, responses are counted under touchpoint _other of their tenant")
   void cardinalityCap() {
     try (TestServer server = TestServer.start(Map.of("METRICS_MAX_TOUCHPOINTS", "2"))) {
-      assertThat(post(server, server.ingestToken("acme"), item("c-1", "app").put("nps", 9), item("c-2", "app").put("nps", 10),
-          item("c-3", "hotline").put("nps", 0)).statusCode()).isEqualTo(200);
-      assertThat(post(server, server.ingestToken("globex"), item("c-4", "web").put("nps", 0)).statusCode()).isEqualTo(200);
+      server.postFeedback("acme", item("c-1", "app").put("nps", 9), item("c-2", "app").put("nps", 10),
+          item("c-3", "hotline").put("nps", 0));
+      server.postFeedback("globex", item("c-4", "web").put("nps", 0));
       Scrape s = scrape(server);
       // Tenants by id, touchpoints in journey order: acme/hotline and acme/store keep their codes.
       Set<String> pairs = new TreeSet<>();

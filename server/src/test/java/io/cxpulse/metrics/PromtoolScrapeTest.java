@@ -37,10 +37,10 @@ class PromtoolScrapeTest {
       wall.subscribe("wall", "1h");
       wall.next(10, LiveClient.type("snapshot"));
       String ingest = server.ingestToken("acme");
-      MetricsTest.post(server, ingest, MetricsTest.item("p-1", "hotline").put("nps", 9).put("csat", 5).put("ces", 6)
+      server.sendFeedback(ingest, MetricsTest.item("p-1", "hotline").put("nps", 9).put("csat", 5).put("ces", 6)
           .put("rater", new JsonObject().put("empathy", 4)));
-      MetricsTest.post(server, ingest, MetricsTest.item("p-1", "hotline").put("nps", 9));
-      MetricsTest.post(server, ingest, MetricsTest.item("p-2", "nowhere").put("nps", 9));
+      server.sendFeedback(ingest, MetricsTest.item("p-1", "hotline").put("nps", 9));
+      server.sendFeedback(ingest, MetricsTest.item("p-2", "nowhere").put("nps", 9));
       wall.next(10, LiveClient.type("update"));
       text = server.get("/metrics", null).body();
     } finally {

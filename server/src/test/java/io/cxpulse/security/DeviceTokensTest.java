@@ -7,8 +7,6 @@ import io.cxpulse.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,11 +41,6 @@ class DeviceTokensTest {
     HttpResponse<String> r = node1.postJson("/api/v1/devices", node1.token(tenant, "admin"), body.encode());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return new JsonObject(r.body());
-  }
-
-  private static HttpResponse<String> delete(TestServer s, String path, String token) {
-    return s.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.server().port() + path))
-        .header("Authorization", "Bearer " + token).DELETE().build());
   }
 
   @Test
@@ -101,7 +94,7 @@ class DeviceTokensTest {
          LiveClient ws2 = LiveClient.ready(vertx, node2.server().port(), token)) {
       ws1.subscribe("wall", "1h");
       ws1.next(10, LiveClient.type("snapshot"));
-      HttpResponse<String> r = delete(node1, "/api/v1/devices/" + d.getString("id"), node1.token("acme", "admin"));
+      HttpResponse<String> r = node1.delete("/api/v1/devices/" + d.getString("id"), node1.token("acme", "admin"));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       String revokedAt = new JsonObject(r.body()).getString("revokedAt");
       // The revoking node refuses before it replied: no waiting.
@@ -109,7 +102,7 @@ class DeviceTokensTest {
       assertThat(ws1.awaitClose(5)).isEqualTo((short) 4401);
       assertThat(ws2.awaitClose(5)).isEqualTo((short) 4401);
       assertThat(node2.get("/api/v1/scorecards?window=1h", token).statusCode()).isEqualTo(401);
-      HttpResponse<String> again = delete(node2, "/api/v1/devices/" + d.getString("id"), node2.token("acme", "admin"));
+      HttpResponse<String> again = node2.delete("/api/v1/devices/" + d.getString("id"), node2.token("acme", "admin"));
       assertThat(again.statusCode()).isEqualTo(200);
       assertThat(new JsonObject(again.body()).getString("revokedAt")).isEqualTo(revokedAt);
     }
@@ -127,7 +120,7 @@ class DeviceTokensTest {
     try (TestServer alone = TestServer.start()) {
       HttpResponse<String> r = alone.postJson("/api/v1/devices", alone.token("acme", "admin"), "{\"name\":\"tv\"}");
       JsonObject d = new JsonObject(r.body());
-      assertThat(delete(alone, "/api/v1/devices/" + d.getString("id"), alone.token("acme", "admin")).statusCode()).isEqualTo(200);
+      assertThat(alone.delete("/api/v1/devices/" + d.getString("id"), alone.token("acme", "admin")).statusCode()).isEqualTo(200);
       alone.restart();
       assertThat(alone.get("/api/v1/scorecards?window=1h", d.getString("token")).statusCode()).isEqualTo(401);
     }
@@ -137,11 +130,11 @@ class DeviceTokensTest {
   @DisplayName("another tenant's admin cannot revoke (404), and only admins manage devices (403)")
   void crossTenantRevoke() {
     JsonObject d = issue("acme", new JsonObject().put("name", "Front desk"));
-    assertThat(delete(node1, "/api/v1/devices/" + d.getString("id"), node1.token("globex", "admin")).statusCode()).isEqualTo(404);
-    assertThat(delete(node1, "/api/v1/devices/" + d.getString("id"), node1.token("acme", "viewer", "manager")).statusCode()).isEqualTo(403);
+    assertThat(node1.delete("/api/v1/devices/" + d.getString("id"), node1.token("globex", "admin")).statusCode()).isEqualTo(404);
+    assertThat(node1.delete("/api/v1/devices/" + d.getString("id"), node1.token("acme", "viewer", "manager")).statusCode()).isEqualTo(403);
     assertThat(node1.get("/api/v1/scorecards?window=1h", d.getString("token")).statusCode()).isEqualTo(200);
-    assertThat(delete(node1, "/api/v1/devices/no-such-device", node1.token("acme", "admin")).statusCode()).isEqualTo(404);
-    assertThat(delete(node1, "/api/v1/devices/..%2F..%2Fx", node1.token("acme", "admin")).statusCode()).isEqualTo(404);
+    assertThat(node1.delete("/api/v1/devices/no-such-device", node1.token("acme", "admin")).statusCode()).isEqualTo(404);
+    assertThat(node1.delete("/api/v1/devices/..%2F..%2Fx", node1.token("acme", "admin")).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -1,8 +1,12 @@
 package io.cxpulse.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cxpulse.Server;
 import io.cxpulse.auth.Principal;
 import io.cxpulse.config.Config;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,11 +18,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** A real cxpulse server on a fresh database of the test PostgreSQL, with a real HTTP client. */
+/**
+ * A real cxpulse server on a fresh database of the test PostgreSQL, with a real HTTP client. Every
+ * reply the client receives is checked against the API contract ({@link Contract}).
+ */
 public final class TestServer implements AutoCloseable {
   public static final String CATALOG = "/test-catalog.json";
 
@@ -26,6 +35,7 @@ public final class TestServer implements AutoCloseable {
   private final java.time.Clock clock;
   private Server server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Map<String, String> ingestTokens = new ConcurrentHashMap<>();
 
   private TestServer(Map<String, String> env, java.time.Clock clock) {
     this.env = env;
@@ -103,10 +113,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   public HttpResponse<String> post(String path, String token, String contentType, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+    HttpRequest.Builder b = request(path, token)
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     if (contentType != null) b.header("Content-Type", contentType);
-    if (token != null) b.header("Authorization", "Bearer " + token);
     return send(b.build());
   }
 
@@ -114,21 +123,102 @@ public final class TestServer implements AutoCloseable {
     return post(path, token, "application/json", body);
   }
 
-  public HttpResponse<String> get(String pathAndQuery, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
-    if (token != null) b.header("Authorization", "Bearer " + token);
+  public HttpResponse<String> putJson(String path, String token, String body) {
+    return send(request(path, token).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+  }
+
+  /** A JSON PATCH, with {@code If-Match} unless it is null. */
+  public HttpResponse<String> patchJson(String path, String token, String body, String ifMatch) {
+    HttpRequest.Builder b = request(path, token).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (ifMatch != null) b.header("If-Match", ifMatch);
     return send(b.build());
   }
 
+  public HttpResponse<String> delete(String path, String token) {
+    return send(request(path, token).DELETE().build());
+  }
+
+  public HttpResponse<String> get(String pathAndQuery, String token) {
+    return send(request(pathAndQuery, token).GET().build());
+  }
+
+  private HttpRequest.Builder request(String pathAndQuery, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    return b;
+  }
+
+  /** A GET that must answer 200: its JSON body. */
+  public JsonObject getJson(String pathAndQuery, String token) {
+    return ok(get(pathAndQuery, token));
+  }
+
+  /** {@code GET /api/v1/scorecards?<query>}, which must answer 200. */
+  public JsonObject scorecards(String token, String query) {
+    return getJson("/api/v1/scorecards?" + query, token);
+  }
+
+  /** Posts a feedback body as written (application/json) with this token, whatever the server answers. */
+  public HttpResponse<String> sendFeedback(String token, String json) {
+    return postJson("/api/v1/feedback", token, json);
+  }
+
+  /** Posts the responses (as one JSON array) with this token, whatever the server answers. */
+  public HttpResponse<String> sendFeedback(String token, List<JsonObject> items) {
+    return sendFeedback(token, new JsonArray(new ArrayList<>(items)).encode());
+  }
+
+  public HttpResponse<String> sendFeedback(String token, JsonObject... items) {
+    return sendFeedback(token, List.of(items));
+  }
+
+  /** Posts the responses (one JSON array) with an ingest token of the tenant; the batch must be committed (200). */
+  public JsonObject postFeedback(String tenant, List<JsonObject> items) {
+    return ok(sendFeedback(ingestTokens.computeIfAbsent(tenant, this::ingestToken), items));
+  }
+
+  public JsonObject postFeedback(String tenant, JsonObject... items) {
+    return postFeedback(tenant, List.of(items));
+  }
+
+  /** The reply's JSON body after checking that it is a 200. */
+  public static JsonObject ok(HttpResponse<String> response) {
+    return ok(response, 200);
+  }
+
+  /** The reply's JSON body after checking its status. */
+  public static JsonObject ok(HttpResponse<String> response, int status) {
+    assertThat(response.statusCode()).as("%s %s → %s", response.request().method(), response.request().uri().getRawPath(),
+        response.body()).isEqualTo(status);
+    return new JsonObject(response.body());
+  }
+
+  /** Sends the request on this server's client and checks the reply against the API contract. */
   public HttpResponse<String> send(HttpRequest request) {
+    HttpResponse<String> response;
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+    Contract.check(request.method(), request.uri(), response);
+    return response;
+  }
+
+  /**
+   * Like {@link #send} on a new connection: for a retry after the server closed a kept-alive
+   * connection just as the client reused it (it does after a 413, whose body it does not read).
+   */
+  public HttpResponse<String> sendOnNewConnection(HttpRequest request) throws IOException, InterruptedException {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(request,
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    Contract.check(request.method(), request.uri(), response);
+    return response;
   }
 
   public HttpClient http() {

@@ -8,6 +8,7 @@ import io.cxpulse.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +22,6 @@ import org.openqa.selenium.support.ui.Select;
 class ConsoleBrowserTest {
   static TestServer server;
   static String manager;
-  static String ingest;
 
   @BeforeAll
   static void start() {
@@ -29,10 +29,9 @@ class ConsoleBrowserTest {
     LocalDay.awaitRoomBeforeMidnight(java.time.ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(15));
     server = TestServer.start(Map.of("LIVE_TICK_MS", "200"));
     manager = server.token("acme", "manager");
-    ingest = server.ingestToken("acme");
     Pages.seedAcme(server);
     // The previous 7-day period (10 days ago): 40 hotline detractors, 5 store promoters.
-    JsonArray before = new JsonArray();
+    List<JsonObject> before = new ArrayList<>();
     String tenDaysAgo = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusDays(10).toString();
     for (int i = 0; i < 40; i++) {
       before.add(new JsonObject().put("eventId", "prev-h-" + i).put("touchpoint", "hotline").put("nps", i % 7).put("occurredAt", tenDaysAgo));
@@ -40,7 +39,7 @@ class ConsoleBrowserTest {
     for (int i = 0; i < 5; i++) {
       before.add(new JsonObject().put("eventId", "prev-s-" + i).put("touchpoint", "store").put("nps", 10).put("occurredAt", tenDaysAgo));
     }
-    Pages.post(server, ingest, before);
+    server.postFeedback("acme", before);
   }
 
   @AfterAll
@@ -54,6 +53,10 @@ class ConsoleBrowserTest {
 
   static String row(Browser b, String tp, String cell) {
     return text(b, "tr[data-tp='" + tp + "'] " + cell);
+  }
+
+  static List<String> rowClasses(Browser b, String tp) {
+    return List.of(((String) b.js("return document.querySelector(\"tr[data-tp='\" + arguments[0] + \"']\").className", tp)).split(" "));
   }
 
   /** Signs in the way a manager does: pastes the URL the server printed. */
@@ -79,13 +82,26 @@ class ConsoleBrowserTest {
     try (Browser b = Browser.open(1920, 1080)) {
       signIn(b, server.server().port());
       assertThat(b.js("return localStorage.getItem('cxpulse.console.token')")).isEqualTo(manager);
-      JsonObject rest = Pages.scorecards(server, manager, "window=7d");
+      JsonObject rest = server.scorecards(manager, "window=7d");
       for (String code : new String[] {"hotline", "store", "app"}) {
         JsonObject nps = Pages.touchpoint(rest, code).getJsonObject("nps");
         assertThat(row(b, code, ".nps-n")).isEqualTo(Pages.n(nps.getLong("n")));
         assertThat(row(b, code, ".nps-score")).isEqualTo(Pages.score(nps.getDouble("score")));
       }
       assertThat(row(b, "store", ".badge")).isEqualTo("LOW n");
+      // Each row's colour is the server's status. The store (target 50) is below the minimum n of 30:
+      // grey "not enough data", never green or red.
+      for (String code : new String[] {"hotline", "store", "app"}) {
+        String status = Pages.touchpoint(rest, code).getJsonObject("nps").getString("status");
+        assertThat(rowClasses(b, code)).contains("rag-" + status);
+      }
+      JsonObject storeNps = Pages.touchpoint(rest, "store").getJsonObject("nps");
+      assertThat(storeNps.getLong("n")).as("the seed's 12, and a few from other tests").isLessThan(30L);
+      assertThat(storeNps.getString("status")).isEqualTo("insufficient");
+      assertThat(rowClasses(b, "store")).doesNotContain("rag-green", "rag-amber", "rag-red");
+      assertThat(row(b, "store", ".target")).isEqualTo(" 50 · not enough data");
+      assertThat(b.js("return getComputedStyle(document.querySelector(\"tr[data-tp='store'] td.name\")).borderLeftColor")).as("grey")
+          .isEqualTo("rgb(138, 148, 166)");
       // The previous 7 days: hotline 40 detractors (NPS −100), store 5 promoters, app nothing.
       JsonObject hotline = Pages.touchpoint(rest, "hotline").getJsonObject("nps");
       double z = Pages.npsZ(hotline.getLong("n"), hotline.getLong("promoters"), hotline.getLong("detractors"), 40, 0, 40);
@@ -93,21 +109,43 @@ class ConsoleBrowserTest {
       b.await(Duration.ofSeconds(10), "the comparison column", d -> row(b, "hotline", ".cmp-up") != null);
       assertThat(row(b, "hotline", ".cmp")).isEqualTo("▲ " + Pages.signed(hotline.getDouble("score") + 100) + " significantly up");
       assertThat(b.js("return document.querySelector(\"tr[data-tp='hotline'] .cmp\").dataset.z")).isEqualTo(String.format(java.util.Locale.US, "%.2f", z));
+      // The marker is the server's verdict (compare=previous), not a test the page runs itself.
+      JsonObject compared = server.scorecards(manager, "window=7d&compare=previous");
+      assertThat(Pages.touchpoint(compared, "hotline").getJsonObject("change").getJsonObject("nps").getString("verdict")).isEqualTo("up");
+      assertThat(b.js("return document.querySelector(\"tr[data-tp='hotline'] .cmp\").dataset.verdict")).isEqualTo("up");
+      assertThat(Pages.touchpoint(compared, "store").getJsonObject("change").getJsonObject("nps").getString("verdict")).isEqualTo("insufficient");
+      assertThat(b.js("return document.querySelector(\"tr[data-tp='store'] .cmp\").dataset.verdict")).isEqualTo("insufficient");
       // Store: 12 now, 5 before, both below the minimum n: never called significant.
       assertThat(row(b, "store", ".cmp")).startsWith("≈ ").endsWith("n too small to judge");
       assertThat(row(b, "app", ".cmp")).isEqualTo("—");
 
+      b.screenshot("console-scorecard-acme-1080p");
+
       // Live, not polled: a posted response shows up in the table.
       long n = Pages.touchpoint(rest, "hotline").getJsonObject("nps").getLong("n");
-      Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", 10));
+      server.postFeedback("acme", new JsonObject().put("touchpoint", "hotline").put("nps", 10));
       b.await(Duration.ofSeconds(5), "the live update", d -> Pages.n(n + 1).equals(row(b, "hotline", ".nps-n")));
 
       // The window selector resubscribes the same view with another window.
       new Select(b.driver.findElement(By.id("window-select"))).selectByValue("15m");
       b.await(Duration.ofSeconds(10), "the 15-minute window", d -> "15m".equals(b.js(
           "const d = window.cxpulseConsole.state.data; return d && d.window.name")) && row(b, "hotline", ".nps-n") != null);
-      JsonObject rest15 = Pages.scorecards(server, manager, "window=15m");
+      JsonObject rest15 = server.scorecards(manager, "window=15m");
       assertThat(row(b, "hotline", ".nps-n")).isEqualTo(Pages.n(Pages.touchpoint(rest15, "hotline").getJsonObject("nps").getLong("n")));
+    }
+  }
+
+  @Test
+  void theGreyStateReadsInChineseToo() {
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get("http://localhost:" + server.server().port() + "/?lang=zh#token=" + manager);
+      b.await(Duration.ofSeconds(20), "the live scorecard", d -> "open".equals(b.js("return document.body.dataset.conn"))
+          && row(b, "store", ".nps-n") != null);
+      assertThat(row(b, "store", ".target")).isEqualTo(" 50 · 数据不足");
+      assertThat(rowClasses(b, "store")).contains("rag-insufficient");
+      b.await(Duration.ofSeconds(10), "the comparison", d -> row(b, "hotline", ".cmp-up") != null);
+      assertThat(row(b, "store", ".cmp")).endsWith("样本不足，无法判断");
+      b.screenshot("console-scorecard-acme-zh-1080p");
     }
   }
 
@@ -119,7 +157,7 @@ class ConsoleBrowserTest {
       b.await(Duration.ofSeconds(10), "the drill-down", d -> "drill".equals(b.js("return document.body.dataset.view")));
       assertThat(text(b, ".drill-head h1")).isEqualTo("Hotline");
 
-      JsonObject hotline = Pages.touchpoint(Pages.scorecards(server, manager, "window=7d"), "hotline");
+      JsonObject hotline = Pages.touchpoint(server.scorecards(manager, "window=7d"), "hotline");
       b.await(Duration.ofSeconds(10), "the histogram of the REST scorecard", d -> {
         List<Object> bars = Charts.seriesValues(b, "#drill-histogram");
         return bars != null && bars.stream().map(x -> ((Number) x).longValue()).toList()
@@ -139,6 +177,10 @@ class ConsoleBrowserTest {
       Charts.clickAt(b, (Number) point.get(2), (Number) point.get(3));
       b.await(Duration.ofSeconds(5), "the selected item", d -> item.getString("label").equals(text(b, "#selected-reason .sel-name")));
       assertThat(text(b, "#selected-reason .sel-stats")).contains(Pages.score(item.getDouble("subNps"))).contains(Pages.n(item.getLong("n")));
+      // The item's margin is the server's subNpsMoe, which the test recomputes from the item's counts.
+      double itemMoe = Pages.npsMoe(item.getLong("n"), item.getLong("promoters"), item.getLong("detractors"));
+      assertThat(Pages.moe(item.getDouble("subNpsMoe"))).isEqualTo(Pages.moe(itemMoe));
+      assertThat(text(b, "#selected-reason .sel-stats")).contains(Pages.moe(itemMoe));
       // The item's verbatims: the latest five of GET /api/v1/verbatims?reason=<code> for this touchpoint.
       List<String> expected = events(new JsonObject(server.get("/api/v1/verbatims?window=7d&touchpoints=hotline&limit=5&reason=" + code, manager).body()));
       assertThat(expected).hasSize(5);
@@ -262,7 +304,7 @@ class ConsoleBrowserTest {
       b.await(Duration.ofSeconds(20), "the alerts view", d -> "alerts".equals(b.js("return document.body.dataset.view"))
           && "open".equals(b.js("return document.body.dataset.conn")));
       String comment = "<script>alert(1)</script><b>bold?</b>";
-      Pages.post(server, ingest, new JsonArray().add(new JsonObject().put("touchpoint", "store").put("nps", 1).put("comment", comment)));
+      server.postFeedback("acme", new JsonObject().put("touchpoint", "store").put("nps", 1).put("comment", comment));
       b.await(Duration.ofSeconds(10), "the alert", d -> comment.equals(text(b, "#alerts-list .alert-comment")));
       assertThat(b.js("return document.querySelectorAll('#alerts-list script, #alerts-list b').length")).isEqualTo(0L);
       assertThatThrownBy(() -> b.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
@@ -276,9 +318,7 @@ class ConsoleBrowserTest {
   }
 
   static JsonObject caseById(long id) {
-    var r = server.get("/api/v1/cases/" + id, manager);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
+    return server.getJson("/api/v1/cases/" + id, manager);
   }
 
   static void openCases(Browser b, String token) {
@@ -290,7 +330,7 @@ class ConsoleBrowserTest {
   @Test
   void aManagerWorksACaseThroughTheUiAndAViewerOnlySeesTheQueue() {
     String comment = "<b>call me</b> <script>window.__xss=1</script>";
-    Pages.post(server, ingest, new JsonObject().put("eventId", "case-ui-1").put("touchpoint", "store").put("nps", 2)
+    server.postFeedback("acme", new JsonObject().put("eventId", "case-ui-1").put("touchpoint", "store").put("nps", 2)
         .put("contactConsent", true).put("reasons", new JsonArray().add("speed")).put("comment", comment));
     long id = caseOf("case-ui-1").getLong("id");
     String row = "tr.case-row[data-case='" + id + "']";
@@ -333,7 +373,7 @@ class ConsoleBrowserTest {
     }
 
     // A viewer sees the queue and the history, and no action.
-    Pages.post(server, ingest, new JsonObject().put("eventId", "case-ui-2").put("touchpoint", "hotline").put("nps", 0).put("contactConsent", true));
+    server.postFeedback("acme", new JsonObject().put("eventId", "case-ui-2").put("touchpoint", "hotline").put("nps", 0).put("contactConsent", true));
     long id2 = caseOf("case-ui-2").getLong("id");
     try (Browser b = Browser.open(1920, 1080)) {
       openCases(b, server.viewerToken("acme"));
@@ -351,13 +391,13 @@ class ConsoleBrowserTest {
   void theValuePageShowsValueElementsEarnedGrowthAndWhyRevenueAtRiskIsMissing() {
     // saves-time: 9, 9, 8, 3 → 75.0% above 7, delivered; quality: 5, 6, 9 → 33.3%, not delivered.
     int[][] ratings = {{9, 5}, {9, 6}, {8, 9}, {3, -1}};
-    JsonArray batch = new JsonArray();
+    List<JsonObject> batch = new ArrayList<>();
     for (int i = 0; i < ratings.length; i++) {
       JsonObject values = new JsonObject().put("saves-time", ratings[i][0]);
       if (ratings[i][1] >= 0) values.put("quality", ratings[i][1]);
       batch.add(new JsonObject().put("eventId", "value-" + i).put("touchpoint", "app").put("values", values));
     }
-    Pages.post(server, ingest, batch);
+    server.postFeedback("acme", batch);
     try (Browser b = Browser.open(1920, 1080)) {
       signIn(b, server.server().port());
       b.click(By.cssSelector(".nav a[data-nav='value']"));

@@ -1,13 +1,10 @@
 package io.cxpulse.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.cxpulse.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.http.HttpResponse;
 import java.util.Locale;
 import java.util.Map;
 
@@ -57,24 +54,12 @@ final class Pages {
     return x == null ? "—" : new BigDecimal(x).setScale(0, RoundingMode.HALF_UP).toPlainString() + "%";
   }
 
-  static JsonObject scorecards(TestServer server, String token, String query) {
-    HttpResponse<String> r = server.get("/api/v1/scorecards?" + query, token);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
-  }
-
   static JsonObject touchpoint(JsonObject scorecards, String code) {
     for (Object o : scorecards.getJsonArray("touchpoints")) {
       JsonObject tp = (JsonObject) o;
       if (tp.getString("touchpoint").equals(code)) return tp;
     }
     throw new AssertionError("no touchpoint " + code + " in " + scorecards);
-  }
-
-  static void post(TestServer server, String ingestToken, Object body) {
-    String json = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
-    HttpResponse<String> r = server.postJson("/api/v1/feedback", ingestToken, json);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
   /** The hotline's seeded NPS scores (index i is event "seed-h-i"). */
@@ -97,10 +82,9 @@ final class Pages {
    * each and a region); store: 12 (below the minimum n of 30: low confidence); app: none ("—").
    */
   static void seedAcme(TestServer server) {
-    String ingest = server.ingestToken("acme");
     int[] hotline = HOTLINE;
     String[][] reasons = {{"speed"}, {"attitude"}, {"speed", "price"}, {"quality"}, {"attitude", "quality"}};
-    JsonArray batch = new JsonArray();
+    java.util.List<JsonObject> batch = new java.util.ArrayList<>();
     for (int i = 0; i < hotline.length; i++) {
       int s = hotline[i];
       JsonObject r = new JsonObject().put("eventId", "seed-h-" + i).put("touchpoint", "hotline").put("nps", s)
@@ -119,6 +103,6 @@ final class Pages {
       batch.add(new JsonObject().put("eventId", "seed-s-" + i).put("touchpoint", "store").put("nps", store[i])
           .put("reasons", new JsonArray().add(i % 2 == 0 ? "price" : "speed")));
     }
-    post(server, ingest, batch);
+    server.postFeedback("acme", batch);
   }
 }

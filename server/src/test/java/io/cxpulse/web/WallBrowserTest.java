@@ -18,7 +18,6 @@ class WallBrowserTest {
   static final int TICK_MS = 200;
   static TestServer server;
   static String viewer;
-  static String ingest;
 
   @BeforeAll
   static void start() {
@@ -26,7 +25,6 @@ class WallBrowserTest {
     LocalDay.awaitRoomBeforeMidnight(java.time.ZoneId.of("Asia/Shanghai"), Duration.ofMinutes(15));
     server = TestServer.start(Map.of("LIVE_TICK_MS", String.valueOf(TICK_MS)));
     viewer = server.viewerToken("acme");
-    ingest = server.ingestToken("acme");
     Pages.seedAcme(server);
   }
 
@@ -63,7 +61,7 @@ class WallBrowserTest {
       assertThat(b.js("return localStorage.getItem('cxpulse.wall.token')")).isEqualTo(viewer);
 
       b.await(Duration.ofSeconds(5), "tiles equal GET /api/v1/scorecards", d -> {
-        JsonObject rest = Pages.scorecards(server, viewer, "window=today");
+        JsonObject rest = server.scorecards(viewer, "window=today");
         for (String code : new String[] {"hotline", "store", "app"}) {
           JsonObject nps = Pages.touchpoint(rest, code).getJsonObject("nps");
           if (!Pages.score(nps.getDouble("score")).equals(tile(b, code, ".nps-score"))) return false;
@@ -86,6 +84,98 @@ class WallBrowserTest {
       assertThat(b.js("return document.querySelector(\".tile[data-tp='hotline']\").classList.contains('low-conf')")).isEqualTo(false);
       // The hotline's target is 40: its tile says where it stands, in words as well as colour.
       assertThat(tile(b, "hotline", ".tile-target")).startsWith("target 40 · ");
+      // The store (target 50) has fewer responses than the minimum n of 30: neither green nor red but
+      // the grey "not enough data", as the server judges it.
+      JsonObject store = Pages.touchpoint(server.scorecards(viewer, "window=today"), "store").getJsonObject("nps");
+      assertThat(store.getLong("n")).as("the seed's 12 store responses, and a few from other tests").isLessThan(30L);
+      assertThat(store.getString("status")).isEqualTo("insufficient");
+      assertThat(tileClasses(b, "store")).contains("rag-insufficient").doesNotContain("rag-green", "rag-amber", "rag-red");
+      assertThat(tile(b, "store", ".tile-target")).isEqualTo("target 50 · not enough data");
+      assertThat(tileBorderColour(b, "store")).as("grey").isEqualTo("rgb(138, 148, 166)");
+      assertNoScrollbars(b);
+    }
+  }
+
+  /**
+   * The grey state says so in words, in both languages, and fits at 1080p and 4K (acme: the hotline
+   * amber, the store below the minimum n, the app without responses). The pictures go to
+   * target/screenshots/wall-*-acme-*.png for review.
+   */
+  @Test
+  void theNotEnoughDataStateReadsInBothLanguagesAt1080pAnd4k() throws InterruptedException {
+    for (String lang : new String[] {"en", "zh"}) {
+      try (Browser b = Browser.open(1920, 1080)) {
+        b.driver.get(wallUrl(server.server().port(), "lang=" + lang + "&pages=grid,journey&interval=3600&window=today"));
+        awaitLive(b);
+        String label = lang.equals("en") ? "not enough data" : "数据不足";
+        String target = lang.equals("en") ? "target 50 · " : "目标 50 · ";
+        b.await(Duration.ofSeconds(10), "the store's grey label", d -> (target + label).equals(tile(b, "store", ".tile-target")));
+        assertThat(text(b, ".legend")).contains(label);
+        b.await(Duration.ofSeconds(10), "BEST", d -> Boolean.TRUE.equals(b.js("return window.cxpulseWall.state.best !== null")));
+        for (int[] size : new int[][] {{1920, 1080}, {3840, 2160}}) {
+          b.resizeViewport(size[0], size[1]);
+          String tag = size[0] == 1920 ? "1080p" : "4k";
+          for (int page = 0; page < 2; page++) {
+            b.js("window.cxpulseWall.showPage(arguments[0])", page);
+            String shown = page == 0 ? ".tile[data-tp='store']" : ".stp[data-tp='store']";
+            b.await(Duration.ofSeconds(5), "the layout", d -> Boolean.TRUE.equals(b.js(
+                "return document.querySelector(arguments[0]).getBoundingClientRect().width > 0", shown)));
+            Thread.sleep(700); // the charts follow the new size
+            assertNoScrollbars(b);
+            b.screenshot("wall-" + (page == 0 ? "grid" : "journey") + "-acme" + (lang.equals("en") ? "" : "-zh") + "-" + tag);
+          }
+        }
+      }
+    }
+  }
+
+  static java.util.List<String> tileClasses(Browser b, String tp) {
+    return java.util.List.of(((String) b.js("return document.querySelector(\".tile[data-tp='\" + arguments[0] + \"']\").className", tp)).split(" "));
+  }
+
+  static String tileBorderColour(Browser b, String tp) {
+    return (String) b.js("return getComputedStyle(document.querySelector(\".tile[data-tp='\" + arguments[0] + \"']\")).borderLeftColor", tp);
+  }
+
+  /**
+   * The tile's colour is the server's judgement, not the browser's. Globex's hotline (target 30) gets
+   * 4,000 responses with NPS 26: 4 points below its target, within the 5-point band of DESIGN.md, so
+   * amber; its 95% interval ends below 30, so the pages' old rule (red once the interval is below the
+   * target) would have painted it red.
+   */
+  @Test
+  void theTileColourIsTheServersStatusEvenWhereTheOldBrowserRuleSaidRed() {
+    String globexViewer = server.viewerToken("globex");
+    long n = 4000, promoters = 2000, detractors = 960;
+    for (int batch = 0; batch < 4; batch++) {
+      java.util.List<JsonObject> rows = new java.util.ArrayList<>();
+      for (int i = batch * 1000; i < (batch + 1) * 1000; i++) {
+        int score = i < promoters ? 9 + i % 2 : i < n - detractors ? 7 + i % 2 : i % 7;
+        rows.add(new JsonObject().put("eventId", "globex-amber-" + i).put("touchpoint", "hotline").put("nps", score));
+      }
+      server.postFeedback("globex", rows);
+    }
+    // The test's own arithmetic: NPS 26, its margin, the band and the old rule's interval.
+    double score = 100.0 * (promoters - detractors) / n;
+    double moe = Pages.npsMoe(n, promoters, detractors);
+    double centre = 100 * ((promoters + 0.75) / (n + 3) - (detractors + 0.75) / (n + 3));
+    assertThat(score).isEqualTo(26.0);
+    assertThat(30 - score).as("within max(MoE, 5 points)").isLessThanOrEqualTo(Math.max(moe, 5));
+    assertThat(centre + moe).as("the interval ends below the target: the old browser rule said red").isLessThan(30);
+    JsonObject rest = Pages.touchpoint(server.scorecards(globexViewer, "window=24h"), "hotline").getJsonObject("nps");
+    assertThat(rest.getLong("n")).isEqualTo(n);
+    assertThat(rest.getString("status")).isEqualTo("amber");
+
+    try (Browser b = Browser.open(1920, 1080)) {
+      b.driver.get("http://localhost:" + server.server().port() + "/wall?pages=grid&window=24h#token=" + globexViewer);
+      b.await(Duration.ofSeconds(20), "the globex hotline tile", d -> Pages.n(n).equals(tile(b, "hotline", ".nps-n")));
+      assertThat(tile(b, "hotline", ".nps-score")).isEqualTo("26");
+      assertThat(tileClasses(b, "hotline")).contains("rag-amber").doesNotContain("rag-red", "rag-green", "rag-insufficient");
+      assertThat(tileBorderColour(b, "hotline")).as("amber").isEqualTo("rgb(245, 176, 65)");
+      assertThat(tile(b, "hotline", ".tile-target")).isEqualTo("target 30 · below target, within margin");
+      // Globex's web touchpoint has no target and no responses: no judgement at all.
+      assertThat(tileClasses(b, "web")).contains("rag-none", "no-data");
+      assertThat(tile(b, "web", ".tile-target")).isEqualTo("no responses yet");
       assertNoScrollbars(b);
     }
   }
@@ -102,13 +192,12 @@ class WallBrowserTest {
     try (TestServer own = TestServer.start(Map.of("LIVE_TICK_MS", String.valueOf(tickMs)));
          Browser b = Browser.open(1920, 1080)) {
       String ownViewer = own.viewerToken("acme");
-      String ownIngest = own.ingestToken("acme");
       b.driver.get("http://localhost:" + own.server().port() + "/wall?pages=grid&window=today#token=" + ownViewer);
       awaitLive(b);
       for (int round = 0; round < 3; round++) {
-        JsonObject before = Pages.touchpoint(Pages.scorecards(own, ownViewer, "window=today"), "hotline").getJsonObject("nps");
+        JsonObject before = Pages.touchpoint(own.scorecards(ownViewer, "window=today"), "hotline").getJsonObject("nps");
         b.await(Duration.ofSeconds(5), "tile settled", d -> Pages.n(before.getLong("n")).equals(tile(b, "hotline", ".nps-n")));
-        Pages.post(own, ownIngest, new JsonObject().put("touchpoint", "hotline").put("nps", round % 2 == 0 ? 10 : 1));
+        own.postFeedback("acme", new JsonObject().put("touchpoint", "hotline").put("nps", round % 2 == 0 ? 10 : 1));
         long acked = System.currentTimeMillis();
         String expected = Pages.n(before.getLong("n") + 1);
         b.await(Duration.ofSeconds(10), "tile shows the new n", d -> expected.equals(tile(b, "hotline", ".nps-n")));
@@ -116,7 +205,7 @@ class WallBrowserTest {
         assertThat(changedAt - acked).as("ms from the 200 to the changed tile (tick %d ms)", tickMs)
             .isLessThanOrEqualTo(2L * tickMs);
         assertThat(b.js("return document.querySelector(\".tile[data-tp='hotline']\").classList.contains('changed')")).isEqualTo(true);
-        JsonObject after = Pages.touchpoint(Pages.scorecards(own, ownViewer, "window=today"), "hotline").getJsonObject("nps");
+        JsonObject after = Pages.touchpoint(own.scorecards(ownViewer, "window=today"), "hotline").getJsonObject("nps");
         assertThat(tile(b, "hotline", ".nps-score")).isEqualTo(Pages.score(after.getDouble("score")));
         assertThat(tile(b, "hotline", ".nps-moe")).isEqualTo(Pages.moe(after.getDouble("moe")));
       }
@@ -136,14 +225,14 @@ class WallBrowserTest {
       b.await(Duration.ofSeconds(10), "the stale banner", d -> Boolean.FALSE.equals(b.js("return document.getElementById('stale-banner').hidden")));
       assertThat(text(b, "#stale-detail")).contains("last confirmed");
       assertThat(tile(b, "hotline", ".nps-n")).as("the last numbers stay on screen").isEqualTo(shownBefore);
-      Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", 9));
+      server.postFeedback("acme", new JsonObject().put("touchpoint", "hotline").put("nps", 9));
       b.await(Duration.ofSeconds(15), "the client gives up on the dead socket",
           d -> !"open".equals(b.js("return document.body.dataset.conn")));
       assertThat(b.js("return document.getElementById('stale-banner').hidden")).as("still stale while reconnecting").isEqualTo(false);
       b.screenshot("wall-stale-1080p");
 
       proxy.restore();
-      String expected = Pages.n(Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "hotline").getJsonObject("nps").getLong("n"));
+      String expected = Pages.n(Pages.touchpoint(server.scorecards(viewer, "window=today"), "hotline").getJsonObject("nps").getLong("n"));
       b.await(Duration.ofSeconds(30), "reconnected, resubscribed, and the snapshot replaced the old numbers",
           d -> "open".equals(b.js("return document.body.dataset.conn"))
               && Boolean.TRUE.equals(b.js("return document.getElementById('stale-banner').hidden"))
@@ -161,8 +250,8 @@ class WallBrowserTest {
       b.await(Duration.ofSeconds(30), "reconnected",
           d -> ((Number) b.js("return window.cxpulseWall.client.connects")).intValue() >= 2
               && "open".equals(b.js("return document.body.dataset.conn")));
-      long n = Pages.touchpoint(Pages.scorecards(server, viewer, "window=today"), "store").getJsonObject("nps").getLong("n");
-      Pages.post(server, ingest, new JsonObject().put("touchpoint", "store").put("nps", 10));
+      long n = Pages.touchpoint(server.scorecards(viewer, "window=today"), "store").getJsonObject("nps").getLong("n");
+      server.postFeedback("acme", new JsonObject().put("touchpoint", "store").put("nps", 10));
       b.await(Duration.ofSeconds(5), "updates flow on the new connection", d -> Pages.n(n + 1).equals(tile(b, "store", ".nps-n")));
       assertThat(b.js("return document.getElementById('stale-banner').hidden")).isEqualTo(true);
     }
@@ -174,7 +263,7 @@ class WallBrowserTest {
       b.driver.get(wallUrl(server.server().port(), "pages=alerts&window=today"));
       awaitLive(b);
       String comment = "<script>alert(1)</script><img src=x onerror=\"window.__xss=1\"> 太慢了";
-      Pages.post(server, ingest, new JsonObject().put("touchpoint", "hotline").put("nps", 2)
+      server.postFeedback("acme", new JsonObject().put("touchpoint", "hotline").put("nps", 2)
           .put("reasons", new io.vertx.core.json.JsonArray().add("speed")).put("comment", comment).put("contactConsent", true));
       b.await(Duration.ofSeconds(10), "the alert", d -> text(b, "#alert-list [data-kind='detractor'] .alert-comment") != null
           && text(b, "#alert-list [data-kind='detractor'] .alert-comment").contains("<script>alert(1)</script>"));
@@ -202,19 +291,19 @@ class WallBrowserTest {
     try (Browser b = Browser.open(1920, 1080)) {
       b.driver.get(wallUrl(server.server().port(), "pages=alerts&window=today"));
       awaitLive(b);
-      JsonObject before = Pages.scorecards(server, viewer, "window=today").getJsonObject("overall").getJsonObject("cases");
+      JsonObject before = server.scorecards(viewer, "window=today").getJsonObject("overall").getJsonObject("cases");
       b.await(Duration.ofSeconds(5), "open cases of the REST scorecard", d -> String.valueOf(before.getLong("open")).equals(text(b, "#cases-open")));
       assertThat(text(b, "#cases-overdue")).isEqualTo(String.valueOf(before.getLong("overdue")));
 
       // A detractor who agrees to a call back opens a case: the count moves and the case is announced.
-      Pages.post(server, ingest, new JsonObject().put("eventId", "wall-case-1").put("touchpoint", "store").put("nps", 1).put("contactConsent", true));
+      server.postFeedback("acme", new JsonObject().put("eventId", "wall-case-1").put("touchpoint", "store").put("nps", 1).put("contactConsent", true));
       JsonObject list = new JsonObject(server.get("/api/v1/cases?status=open&limit=500", viewer).body());
       long id = list.getJsonArray("cases").stream().map(o -> (JsonObject) o).filter(c -> "wall-case-1".equals(c.getString("eventId")))
           .findFirst().orElseThrow().getLong("id");
       b.await(Duration.ofSeconds(5), "one more open case", d -> String.valueOf(before.getLong("open") + 1).equals(text(b, "#cases-open")));
       b.await(Duration.ofSeconds(5), "the case alert", d -> text(b, ".alert-item[data-kind='case'][data-case='" + id + "'] .alert-comment") != null);
       assertThat(text(b, ".alert-item[data-kind='case'][data-case='" + id + "'] .alert-comment")).isEqualTo("New follow-up case #" + id);
-      JsonObject after = Pages.scorecards(server, viewer, "window=today");
+      JsonObject after = server.scorecards(viewer, "window=today");
       JsonObject store = Pages.touchpoint(after, "store").getJsonObject("cases");
       assertThat(text(b, ".case-tp[data-tp='store'] .case-tp-n")).startsWith(String.valueOf(store.getLong("open")));
       // The oldest open case's age, counted from the REST scorecard's oldestOpenAt.
@@ -247,6 +336,20 @@ class WallBrowserTest {
       assertThat(b.js("return document.querySelector('#best-sound .best-item').dataset.reason")).isEqualTo(top);
       assertThat(best.getJsonObject("target").getBoolean("available")).isFalse();
       assertThat(text(b, "#best-target")).isEqualTo("no outcome data yet");
+      // B: each stage's NPS is the one BEST sends (summed over the stage's touchpoints on the server).
+      for (Object o : best.getJsonObject("behavior").getJsonArray("stages")) {
+        JsonObject stage = (JsonObject) o;
+        JsonObject nps = stage.getJsonObject("nps");
+        String sel = ".stage[data-stage='" + stage.getString("stage") + "'] ";
+        b.await(Duration.ofSeconds(10), "stage " + stage.getString("stage"), d -> Pages.score(nps.getDouble("score")).equals(text(b, sel + ".stage-nps")));
+        assertThat(text(b, sel + ".stage-moe")).isEqualTo(nps.getLong("n") > 0 ? Pages.moe(nps.getDouble("moe")) : "");
+        assertThat(text(b, sel + ".stage-n")).startsWith(Pages.n(nps.getLong("n")));
+      }
+      // E: the store's n is below the minimum: its journey card is grey, as the server says.
+      JsonObject store = Pages.touchpoint(server.scorecards(viewer, "window=today"), "store").getJsonObject("nps");
+      assertThat(store.getString("status")).isEqualTo("insufficient");
+      assertThat(b.js("return document.querySelector(\".stp[data-tp='store']\").dataset.status")).isEqualTo("insufficient");
+      assertThat(b.js("return getComputedStyle(document.querySelector(\".stp[data-tp='store']\")).borderLeftColor")).isEqualTo("rgb(138, 148, 166)");
       assertNoScrollbars(b);
     }
   }
