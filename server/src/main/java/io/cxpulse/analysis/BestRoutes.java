@@ -123,14 +123,15 @@ final class BestRoutes {
       Double npsTarget = tp.targets().get("nps"), csatTarget = tp.targets().get("csat");
       rows.add(new JsonObject().put("touchpoint", tp.code()).put("name", tp.name()).put("nameZh", tp.nameZh())
           .put("stage", tp.stage())
-          .put("nps", new JsonObject().put("n", nps.n()).put("score", nps.score()).put("moe", nps.moe())
-              .put("lowConfidence", nps.lowConfidence()).put("target", npsTarget)
-              .put("status", TargetStatus.judge(nps.score(), npsTarget, nps.moe(), nps.n(), ctx.config().minN()).code()))
+          .put("nps", Scorecards.nps(nps).put("target", npsTarget)
+              .put("status", TargetStatus.judge(nps, npsTarget, ctx.config().minN()).code()))
           .put("csat", new JsonObject().put("n", csat.n()).put("mean", csat.mean()).put("top2", csat.top2())
+              .put("top2Ci", Scorecards.percentInterval(csat.top2Share()))
               .put("target", csatTarget)
-              .put("status", TargetStatus.judge(csat.top2(), csatTarget, null, csat.n(), ctx.config().minN()).code())));
+              .put("status", TargetStatus.judge(csat, csatTarget, ctx.config().minN()).code())));
     }
-    return new JsonObject().put("amber", "below target by at most max(MoE, " + TargetStatus.AMBER_POINTS + " points)")
+    return new JsonObject().put("amber", "below target, but by at most " + TargetStatus.AMBER_POINTS
+            + " points or not significantly (the 95% interval reaches the target)")
         .put("touchpoints", rows);
   }
 
@@ -142,7 +143,7 @@ final class BestRoutes {
         .sorted(Comparator.comparing((JsonObject i) -> -i.getDouble("attention")).thenComparing(i -> i.getString("code")))
         .forEach(ranking::add);
     JsonObject quadrant = new JsonObject();
-    for (String q : List.of("keep", "polish", "fix-first", "watch")) {
+    for (String q : List.of("keep", "polish", "fix-first", "watch", "uncertain")) {
       JsonArray codes = new JsonArray();
       items.stream().filter(i -> q.equals(i.getString("quadrant"))).forEach(i -> codes.add(i.getString("code")));
       quadrant.put(q, codes);

@@ -56,7 +56,7 @@ final class LeaderboardRoutes {
         items.add(new JsonObject().put("rank", e.rank()).put("value", e.value()).put("n", s.n())
             .put("promoters", s.promoters()).put("passives", s.passives()).put("detractors", s.detractors())
             .put("score", s.score()).put("moe", s.moe()).put("ci", new JsonArray().add(s.ciLow()).add(s.ciHigh()))
-            .put("lowConfidence", s.lowConfidence()));
+            .put("ciSymmetric", s.ciSymmetric()).put("lowConfidence", s.lowConfidence()));
       }
       return new JsonObject().put("tenant", c.tenant().id()).put("window", AnalysisRequest.window(c.plan(), c.tenant().zone()))
           .put("segment", key).put("metric", "nps").put("privacyMinN", privacyMinN).put("minN", minN)

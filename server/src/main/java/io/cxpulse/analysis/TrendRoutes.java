@@ -2,6 +2,7 @@ package io.cxpulse.analysis;
 
 import io.cxpulse.catalog.TenantCatalog;
 import io.cxpulse.catalog.Touchpoint;
+import io.cxpulse.counters.Scorecards;
 import io.cxpulse.counters.WindowPlan;
 import io.cxpulse.counters.Windows;
 import io.cxpulse.http.ApiError;
@@ -102,23 +103,28 @@ final class TrendRoutes {
     switch (metric) {
       case "nps" -> {
         NpsScore s = NpsScore.of(t.nps(), ctx.config().minN());
-        out.put("n", s.n()).put("score", s.score()).put("moe", s.moe())
+        out.put("n", s.n()).put("promoters", s.promoters()).put("passives", s.passives()).put("detractors", s.detractors())
+            .put("score", s.score()).put("moe", s.moe())
             .put("ci", s.ciLow() == null ? null : new JsonArray().add(s.ciLow()).add(s.ciHigh()))
+            .put("ciSymmetric", s.ciSymmetric())
             .put("lowConfidence", s.lowConfidence());
       }
       case "csat" -> {
         CsatScore s = CsatScore.of(t.csat());
-        out.put("n", s.n()).put("score", s.mean()).put("mean", s.mean()).put("top2", s.top2());
+        out.put("n", s.n()).put("score", s.mean()).put("mean", s.mean()).put("top2", s.top2())
+            .put("ci", Scorecards.interval(s.meanInterval())).put("top2Ci", Scorecards.percentInterval(s.top2Share()));
       }
       case "ces" -> {
         CesScore s = CesScore.of(t.ces());
-        out.put("n", s.n()).put("score", s.mean()).put("mean", s.mean()).put("easy", s.easy());
+        out.put("n", s.n()).put("score", s.mean()).put("mean", s.mean()).put("easy", s.easy())
+            .put("ci", Scorecards.interval(s.meanInterval())).put("easyCi", Scorecards.percentInterval(s.easyShare()));
       }
       default -> {
         RaterScore s = RaterScore.of(t.rater(), tenant.raterWeights());
         long n = 0;
         for (long[] d : t.rater()) for (long v : d) n += v;
-        out.put("n", n).put("score", s.index()).put("index", s.index());
+        out.put("n", n).put("score", s.index()).put("index", s.index())
+            .put("ci", s.indexLow() == null ? null : new JsonArray().add(s.indexLow()).add(s.indexHigh()));
       }
     }
     return out;

@@ -6,8 +6,10 @@ import io.cxpulse.catalog.Touchpoint;
 import io.cxpulse.score.CesScore;
 import io.cxpulse.score.Csat3Score;
 import io.cxpulse.score.CsatScore;
+import io.cxpulse.score.MeanInterval;
 import io.cxpulse.score.NpsChange;
 import io.cxpulse.score.NpsScore;
+import io.cxpulse.score.Proportion;
 import io.cxpulse.score.RaterDimension;
 import io.cxpulse.score.RaterDimensionScore;
 import io.cxpulse.score.RaterScore;
@@ -131,8 +133,11 @@ public final class Scorecards {
           .put("subNps", s.subNps())
           .put("subNpsMoe", item.moe())
           .put("ci", item.ciLow() == null ? null : new JsonArray().add(item.ciLow()).add(item.ciHigh()))
+          .put("ciSymmetric", item.ciSymmetric())
           .put("lowConfidence", s.n() < minN)
-          .put("quadrant", s.quadrant() == null ? null : s.quadrant().code()));
+          .put("quadrant", s.quadrant() == null ? null : s.quadrant().code())
+          .put("pointQuadrant", s.pointQuadrant() == null ? null : s.pointQuadrant().code())
+          .put("attentionCi", s.attention() == null ? null : fractionInterval(Proportion.of(s.n(), n))));
     }
     return new JsonObject()
         .put("tenant", tenant.id())
@@ -166,7 +171,10 @@ public final class Scorecards {
     JsonObject dims = new JsonObject();
     for (RaterDimension d : RaterDimension.values()) {
       RaterDimensionScore s = rater.dimensions().get(d);
+      double[] indexCi = s.indexInterval();
       dims.put(d.code(), new JsonObject().put("n", s.n()).put("mean", s.mean()).put("index", s.index())
+          .put("meanCi", interval(s.meanInterval()))
+          .put("indexCi", indexCi == null ? null : new JsonArray().add(indexCi[0]).add(indexCi[1]))
           .put("histogram", array(s.histogram())));
     }
     return new JsonObject()
@@ -174,21 +182,32 @@ public final class Scorecards {
         .put("comments", t.comments())
         .put("nps", nps(nps)
             .put("target", targets.get("nps"))
-            .put("status", TargetStatus.judge(nps.score(), targets.get("nps"), nps.moe(), nps.n(), minN).code())
+            .put("status", TargetStatus.judge(nps, targets.get("nps"), minN).code())
             .put("histogram", array(nps.histogram())))
         .put("csat", new JsonObject().put("n", csat.n()).put("mean", csat.mean()).put("top2", csat.top2())
+            .put("meanCi", interval(csat.meanInterval())).put("top2Ci", percentInterval(csat.top2Share()))
             .put("target", targets.get("csat"))
-            .put("status", TargetStatus.judge(csat.top2(), targets.get("csat"), null, csat.n(), minN).code())
+            .put("status", TargetStatus.judge(csat, targets.get("csat"), minN).code())
             .put("histogram", array(csat.histogram())))
         .put("csat3", new JsonObject().put("n", csat3.n()).put("satisfied", csat3.satisfied())
             .put("neutral", csat3.neutral()).put("dissatisfied", csat3.dissatisfied()).put("net", csat3.net())
+            .put("satisfiedCi", percentInterval(csat3.satisfiedShare()))
+            .put("dissatisfiedCi", percentInterval(csat3.dissatisfiedShare()))
+            .put("netCi", csat3.n() == 0 ? null : new JsonArray().add(csat3.netScore().ciLow()).add(csat3.netScore().ciHigh()))
             .put("histogram", array(csat3.histogram())))
         .put("ces", new JsonObject().put("n", ces.n()).put("mean", ces.mean()).put("easy", ces.easy())
+            .put("meanCi", interval(ces.meanInterval())).put("easyCi", percentInterval(ces.easyShare()))
             .put("histogram", array(ces.histogram())))
-        .put("rater", new JsonObject().put("index", rater.index()).put("dimensions", dims));
+        .put("rater", new JsonObject().put("index", rater.index())
+            .put("indexCi", rater.indexLow() == null ? null : new JsonArray().add(rater.indexLow()).add(rater.indexHigh()))
+            .put("dimensions", dims));
   }
 
-  /** An NPS with its n, counts, score, adjusted-Wald margin and interval, and the low-confidence mark. */
+  /**
+   * An NPS with its n, counts, score, adjusted-Wald margin and interval (widened to contain the
+   * score), whether "score ± moe" describes that interval ({@code ciSymmetric}; else a page shows
+   * the interval itself), and the low-confidence mark.
+   */
   public static JsonObject nps(NpsScore nps) {
     return new JsonObject()
         .put("n", nps.n())
@@ -198,7 +217,22 @@ public final class Scorecards {
         .put("score", nps.score())
         .put("moe", nps.moe())
         .put("ci", nps.ciLow() == null ? null : new JsonArray().add(nps.ciLow()).add(nps.ciHigh()))
+        .put("ciSymmetric", nps.ciSymmetric())
         .put("lowConfidence", nps.lowConfidence());
+  }
+
+  /** A mean's t interval as [low, high]; null below 2 ratings. */
+  public static JsonArray interval(MeanInterval m) {
+    return m.low() == null ? null : new JsonArray().add(m.low()).add(m.high());
+  }
+
+  private static JsonArray fractionInterval(Proportion p) {
+    return new JsonArray().add(p.low()).add(p.high());
+  }
+
+  /** A share's Wilson interval in % as [low, high]; null when n = 0. */
+  public static JsonArray percentInterval(Proportion p) {
+    return p.low() == null ? null : new JsonArray().add(100 * p.low()).add(100 * p.high());
   }
 
   private static JsonArray array(long[] values) {

@@ -14,6 +14,7 @@ import io.cxpulse.score.ReasonAnalysis;
 import io.cxpulse.score.ReasonInput;
 import io.cxpulse.score.ReasonScore;
 import io.cxpulse.score.Tally;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,9 @@ import java.util.Set;
  * minimum n of NPS respondents (QUADRANT_ALERT_MIN_N, default 30) a touchpoint is not judged and
  * keeps its last state, so a thin window neither raises nor re-arms alerts; likewise an item chosen
  * by fewer than QUADRANT_ALERT_MIN_ITEM_N respondents (default 10: a sub-NPS of a handful of people
- * is noise) keeps its last state. The alert carries the item's n, sub-NPS margin and low-confidence
+ * is noise) keeps its last state. An item counts as fix-first only when {@link ReasonAnalysis} places
+ * it there with both its intervals clear of the splits ({@link Quadrant#UNCERTAIN} otherwise), the
+ * same rule as the REST reasons, so the alert's false-positive rate is the quadrant's. The alert carries the item's n, sub-NPS margin and low-confidence
  * mark so that a screen can show how sure it is. A touchpoint is
  * evaluated on the tick after it received increments, and every touchpoint once a minute (the
  * rolling window moves). After a counter reload {@link #baseline} takes the state silently, so a
@@ -109,16 +112,15 @@ public final class QuadrantWatch {
       now2.add(s.code());
       if (out != null && !before.contains(s.code())) {
         Reason r = tenant.reason(s.code());
-        long[] histogram = new long[11];
-        histogram[0] = s.detractors();
-        histogram[7] = s.passives();
-        histogram[10] = s.promoters();
-        NpsScore item = NpsScore.of(histogram, minN);
+        NpsScore item = NpsScore.ofCategories(s.promoters(), s.passives(), s.detractors(), minN);
         out.add(new LiveAlert(tenant.id(), tp.code(), new JsonObject().put("type", "alert").put("kind", "fix-first")
             .put("tenant", tenant.id()).put("touchpoint", tp.code()).put("reason", s.code())
             .put("label", r.label()).put("labelZh", r.labelZh()).put("parent", r.parent())
             .put("attention", s.attention()).put("subNps", s.subNps()).put("n", n).put("reasonN", s.n())
-            .put("subNpsMoe", item.moe()).put("lowConfidence", item.lowConfidence())
+            .put("promoters", s.promoters()).put("passives", s.passives()).put("detractors", s.detractors())
+            .put("subNpsMoe", item.moe())
+            .put("ci", new JsonArray().add(item.ciLow()).add(item.ciHigh()))
+            .put("lowConfidence", item.lowConfidence())
             .put("windowMinutes", window.toMinutes())
             .put("at", now.atZone(tenant.zone()).toOffsetDateTime().toString())));
       }

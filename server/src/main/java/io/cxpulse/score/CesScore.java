@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Customer effort on the 1–7 "how easy was it" scale: the mean and the share rating it easy
- * (5, 6 or 7) in %.
+ * (5, 6 or 7) in %, with their intervals: Wilson for the share, Student's t for the mean.
  *
  * @param histogram counts for the ratings 1..7 (index 0 = rating 1), copied in and out
  */
@@ -19,6 +19,16 @@ public record CesScore(long n, Double mean, Double easy, long[] histogram) {
     Histograms.check(hist7, 7, "CES");
     long n = Histograms.total(hist7);
     return new CesScore(n, Histograms.mean(hist7, 1, n), Histograms.percent(Histograms.sum(hist7, 4, 7), n), hist7);
+  }
+
+  /** The share rating it easy (5–7) as a proportion (0..1) with its Wilson interval. */
+  public Proportion easyShare() {
+    return Proportion.of(Histograms.sum(histogram, 4, 7), n);
+  }
+
+  /** The mean's t interval. */
+  public MeanInterval meanInterval() {
+    return MeanInterval.of(histogram, 1);
   }
 
   @Override

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param satisfied    share of "very satisfied", in %
  * @param neutral      share of "neutral", in %
  * @param dissatisfied share of "very dissatisfied", in %
- * @param net          satisfied minus dissatisfied, in points
+ * @param net          satisfied minus dissatisfied, in points; its interval is the adjusted-Wald
+ *                     interval of NPS ({@link #netScore()}), a net of three categories like NPS
  * @param histogram    counts: index 0 = very dissatisfied, 1 = neutral, 2 = very satisfied;
  *                     copied in and out
  */
@@ -27,6 +28,21 @@ public record Csat3Score(long n, Double satisfied, Double neutral, Double dissat
     long n = Histograms.total(hist3);
     return new Csat3Score(n, Histograms.percent(hist3[2], n), Histograms.percent(hist3[1], n),
         Histograms.percent(hist3[0], n), Histograms.percent(hist3[2] - hist3[0], n), hist3);
+  }
+
+  /** The net (satisfied − dissatisfied) with the NPS interval: the same three-category arithmetic. */
+  public NpsScore netScore() {
+    return NpsScore.ofCategories(histogram[2], histogram[1], histogram[0], 0);
+  }
+
+  /** The share of "very satisfied" (0..1) with its Wilson interval. */
+  public Proportion satisfiedShare() {
+    return Proportion.of(histogram[2], n);
+  }
+
+  /** The share of "very dissatisfied" (0..1) with its Wilson interval. */
+  public Proportion dissatisfiedShare() {
+    return Proportion.of(histogram[0], n);
   }
 
   @Override

@@ -2,12 +2,12 @@ package io.cxpulse.score;
 
 /**
  * The change of NPS from a previous period to the current one, as a manager reads it: the delta,
- * the adjusted-Wald z of {@link NpsComparison}, and whether it is significant at 95%. Below the
+ * the pooled score z of {@link NpsComparison}, and whether it is significant at 95%. Below the
  * low-confidence minimum n (in either period) no significance is claimed, whatever z says.
  *
  * @param delta         current minus previous score in NPS points; null when either n = 0
  * @param z             null when either n = 0
- * @param significant   {@code |z| > 1.96} and both periods have at least the minimum n
+ * @param significant   {@code |z| > 1.98} and both periods have at least the minimum n
  * @param insufficientN either period has fewer than the minimum n responses
  */
 public record NpsChange(Double delta, Double z, boolean significant, boolean insufficientN) {

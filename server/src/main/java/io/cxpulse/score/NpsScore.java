@@ -8,6 +8,12 @@ import java.util.Objects;
  * Statistician 70(4), 2016), which keeps its coverage at the small n of a single touchpoint
  * over a short window, where the plain Wald interval does not.
  *
+ * <p>The adjusted interval is centred on the adjusted net, which the 0.75 pseudo-counts pull
+ * towards 0; at very small n it can leave out the raw score (one response of 10: score 100,
+ * adjusted interval [−48.5, 98.5]). An interval shown beside a score must contain it, so the
+ * interval is widened to the score ([−48.5, 100]); {@link #ciSymmetric()} says whether
+ * "score ± moe" still reads as the interval, or the page must show the interval itself.
+ *
  * <p>With n = 0 the NPS is undefined, so score, moe and the interval are null, never 0: a
  * wall screen must show "—" rather than a neutral-looking zero.
  *
@@ -18,6 +24,8 @@ public record NpsScore(long n, long promoters, long passives, long detractors, D
     Double moe, Double ciLow, Double ciHigh, boolean lowConfidence, long[] histogram) {
 
   static final double Z95 = 1.96;
+  /** How far (NPS points) each end of the interval may lie from score ± moe for "± moe" to stand for it. */
+  static final double SYMMETRY_TOLERANCE = 1.0;
 
   public NpsScore {
     histogram = histogram.clone();
@@ -37,8 +45,9 @@ public record NpsScore(long n, long promoters, long passives, long detractors, D
     // Centred on the adjusted net, not on the raw score: the 0.75 pseudo-counts pull the
     // centre towards 0, which is what gives the interval its coverage at small n.
     double centre = 100.0 * adjustedNet(n, promoters, detractors);
-    return new NpsScore(n, promoters, passives, detractors, score, moe,
-        Math.max(-100.0, centre - moe), Math.min(100.0, centre + moe), n < minN, histogram11);
+    double low = Math.min(score, Math.max(-100.0, centre - moe));
+    double high = Math.max(score, Math.min(100.0, centre + moe));
+    return new NpsScore(n, promoters, passives, detractors, score, moe, low, high, n < minN, histogram11);
   }
 
   /**
@@ -51,6 +60,16 @@ public record NpsScore(long n, long promoters, long passives, long detractors, D
     histogram[7] = passives;
     histogram[10] = promoters;
     return of(histogram, minN);
+  }
+
+  /**
+   * Whether "score ± moe" describes the interval: each end within {@value #SYMMETRY_TOLERANCE}
+   * point of score ∓ moe. False at small n (the centre is pulled towards 0), near ±100 (clipping)
+   * and when the interval was widened to the score; null when n = 0.
+   */
+  public Boolean ciSymmetric() {
+    if (score == null) return null;
+    return Math.abs(score - moe - ciLow) <= SYMMETRY_TOLERANCE && Math.abs(score + moe - ciHigh) <= SYMMETRY_TOLERANCE;
   }
 
   /** p' − d', the adjusted net as a fraction; defined for n = 0 as well. */

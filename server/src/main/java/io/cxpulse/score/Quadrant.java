@@ -2,7 +2,7 @@ package io.cxpulse.score;
 
 /**
  * Where a reason item falls on the MNA chart of attention (x) against sub-NPS (y), split at
- * the means of its level.
+ * the means of its level, or {@link #UNCERTAIN} when the data cannot place it.
  */
 public enum Quadrant {
   /** High attention, high sub-NPS: a strength many customers notice (稳定保持区). */
@@ -12,7 +12,13 @@ public enum Quadrant {
   /** High attention, low sub-NPS: a weakness many customers raise (亟须改善区). */
   FIX_FIRST("fix-first"),
   /** Low attention, low sub-NPS: a weakness few raise, for now (长期关注区). */
-  WATCH("watch");
+  WATCH("watch"),
+  /**
+   * The item's 95% interval of attention or of sub-NPS contains the split of its level: the data
+   * cannot tell which side it is on, so no quadrant is claimed (its point estimate's quadrant is
+   * still given for plotting).
+   */
+  UNCERTAIN("uncertain");
 
   private final String code;
 

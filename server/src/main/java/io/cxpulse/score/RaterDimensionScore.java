@@ -22,6 +22,21 @@ public record RaterDimensionScore(long n, Double mean, Double index, long[] hist
     return new RaterDimensionScore(n, mean, mean == null ? null : 100.0 * (mean - 1.0) / 4.0, hist5);
   }
 
+  /** The mean's t interval. */
+  public MeanInterval meanInterval() {
+    return MeanInterval.of(histogram, 1);
+  }
+
+  /** The index interval: the mean's t interval on the 0–100 scale; null below 2 ratings. */
+  public double[] indexInterval() {
+    MeanInterval m = meanInterval();
+    return m.low() == null ? null : new double[] {index(m.low()), index(m.high())};
+  }
+
+  static double index(double mean) {
+    return 100.0 * (mean - 1.0) / 4.0;
+  }
+
   @Override
   public long[] histogram() {
     return histogram.clone();

@@ -25,6 +25,13 @@ public final class ReasonAnalysis {
    * parent and is selected by fewer people, so against level-1 means every refinement would
    * look like a low-attention item.
    *
+   * <p>An item is placed only when the data place it: its attention's Wilson interval (n_r of N)
+   * and its sub-NPS interval (adjusted Wald, widened to the score) must each lie entirely on one
+   * side of its level's split; otherwise its quadrant is {@link Quadrant#UNCERTAIN}. Two level-2
+   * items that differ by 3 respondents are both uncertain, not one "polish"; an item chosen by 2
+   * of 6 people is not "fix first". Treating the split as fixed is conservative: the mean the
+   * item is compared with contains the item itself, which moves with it.
+   *
    * @param npsRespondents N, the NPS respondents in the same scope and window
    */
   public static List<ReasonScore> analyse(long npsRespondents, List<ReasonInput> items) {
@@ -42,14 +49,16 @@ public final class ReasonAnalysis {
         (item.parent() == null ? levelOne : levelTwo).add(attention, subNps);
       }
       withoutQuadrant.add(new ReasonScore(item.code(), item.parent(), n, item.promoters(), item.passives(),
-          item.detractors(), attention, subNps, null));
+          item.detractors(), attention, subNps, null, null));
     }
     List<ReasonScore> scores = new ArrayList<>(withoutQuadrant.size());
     for (ReasonScore score : withoutQuadrant) {
       Quadrant quadrant = score.attention() == null ? null
           : (score.parent() == null ? levelOne : levelTwo).quadrant(score.attention(), score.subNps());
       scores.add(new ReasonScore(score.code(), score.parent(), score.n(), score.promoters(), score.passives(),
-          score.detractors(), score.attention(), score.subNps(), quadrant));
+          score.detractors(), score.attention(), score.subNps(),
+          quadrant == null ? null : (score.parent() == null ? levelOne : levelTwo).certain(score, npsRespondents, quadrant),
+          quadrant));
     }
     return List.copyOf(scores);
   }
@@ -63,6 +72,16 @@ public final class ReasonAnalysis {
       attentionSum += attention;
       subNpsSum += subNps;
       count++;
+    }
+
+    /** The quadrant, or uncertain when an interval of the item contains a split. */
+    Quadrant certain(ReasonScore item, long npsRespondents, Quadrant quadrant) {
+      Proportion attention = Proportion.of(item.n(), npsRespondents);
+      NpsScore subNps = NpsScore.ofCategories(item.promoters(), item.passives(), item.detractors(), 0);
+      double attentionSplit = attentionSum / count, subNpsSplit = subNpsSum / count;
+      boolean attentionPlaced = attention.low() > attentionSplit + TIE || attention.high() < attentionSplit - TIE;
+      boolean subNpsPlaced = subNps.ciLow() > subNpsSplit + TIE || subNps.ciHigh() < subNpsSplit - TIE;
+      return attentionPlaced && subNpsPlaced ? quadrant : Quadrant.UNCERTAIN;
     }
 
     Quadrant quadrant(double attention, double subNps) {

@@ -119,7 +119,7 @@ public final class ValueRoutes {
       }
     }
     if (!errors.isEmpty()) throw ApiError.badRequest("invalid query parameters", errors);
-    analysis.issues(s.tenant(), s.from(), s.to(), s.touchpoints(), outcome, horizon)
+    analysis.issues(s.tenant(), s.from(), s.to(), s.touchpoints(), outcome, horizon, ctx.clock().instant())
         .onSuccess(body -> Requests.json(rc, 200, body.put("tenant", s.tenant().id()).put("window", s.window())
             .put("touchpoints", s.touchpoints()).encode()))
         .onFailure(rc::fail);

@@ -41,17 +41,18 @@ public final class ValueStore {
       FROM c""";
 
   /**
-   * Per customer: the anchor and its NPS (the stratum for the confounding adjustment), every reason
-   * item raised in the window, the outcome, and the order values.
+   * Per customer: the anchor, its touchpoint and NPS (the strata of the adjustments), every reason
+   * item raised in the window, the outcome, and their orders up to the end of their horizon (their
+   * own order rate and value: amounts, count, first order).
    */
   private static final String ISSUES = """
       WITH r AS (
-        SELECT customer_id, nps, reasons, sub_reasons, occurred_at, event_id
+        SELECT customer_id, touchpoint, nps, reasons, sub_reasons, occurred_at, event_id
         FROM feedback
         WHERE tenant = $1 AND occurred_at >= $2 AND occurred_at < $3 AND touchpoint = ANY($4::text[])
           AND nps IS NOT NULL AND customer_id IS NOT NULL),
       c AS (
-        SELECT DISTINCT ON (customer_id) customer_id, occurred_at, nps FROM r
+        SELECT DISTINCT ON (customer_id) customer_id, touchpoint, occurred_at, nps FROM r
         ORDER BY customer_id, occurred_at DESC, event_id DESC),
       raised AS (
         SELECT r.customer_id, array_agg(DISTINCT code) AS codes
@@ -61,13 +62,13 @@ public final class ValueStore {
         EXISTS (SELECT 1 FROM outcome o WHERE o.tenant = $1 AND o.customer_id = c.customer_id
           AND o.type = ANY($5::text[]) AND o.occurred_at > c.occurred_at
           AND o.occurred_at <= c.occurred_at + make_interval(days => $6)) AS hit,
-        s.spend, s.orders, c.nps
+        s.spend, s.orders, c.nps, c.touchpoint, s.first_order
       FROM c
       LEFT JOIN raised ON raised.customer_id = c.customer_id
       LEFT JOIN LATERAL (
-        SELECT sum(amount) AS spend, count(*) AS orders FROM outcome o
+        SELECT sum(amount) AS spend, count(*) AS orders, min(occurred_at) AS first_order FROM outcome o
         WHERE o.tenant = $1 AND o.customer_id = c.customer_id AND o.type IN ('purchase', 'repurchase')
-          AND o.amount IS NOT NULL) s ON true""";
+          AND o.amount IS NOT NULL AND o.occurred_at <= c.occurred_at + make_interval(days => $6)) s ON true""";
 
   /** Revenue per customer and local day, with each customer's first outcome ever (to tell new customers). */
   // Each customer's first outcome, computed once per customer (a correlated subquery per
@@ -91,8 +92,9 @@ public final class ValueStore {
   public record TargetRow(String customerId, String touchpoint, int nps, Instant occurredAt, boolean repurchased,
                           boolean renewed, boolean churned) {}
 
+  /** @param firstOrder the customer's first purchase or repurchase with an amount; null when none */
   public record IssueRow(String customerId, Instant occurredAt, List<String> codes, boolean hit, double spend,
-                         long orders, int nps) {}
+                         long orders, int nps, String touchpoint, Instant firstOrder) {}
 
   public record RevenueRow(String customerId, LocalDate day, double revenue, boolean referred, Instant firstAt) {}
 
@@ -122,7 +124,8 @@ public final class ValueStore {
         Long orders = r.getLong(5);
         out.add(new IssueRow(r.getString(0), r.getOffsetDateTime(1).toInstant(),
             codes == null ? List.of() : Arrays.asList(codes), r.getBoolean(3),
-            spend == null ? 0 : spend.doubleValue(), orders == null ? 0 : orders, r.getShort(6)));
+            spend == null ? 0 : spend.doubleValue(), orders == null ? 0 : orders, r.getShort(6), r.getString(7),
+            r.getOffsetDateTime(8) == null ? null : r.getOffsetDateTime(8).toInstant()));
       }
       return out;
     });

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.cxpulse.auth.Principal;
 import io.cxpulse.store.CounterStore;
+import io.cxpulse.testing.Reference;
 import io.cxpulse.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -161,10 +162,6 @@ class AnalysisTest {
     return c[0] == 0 ? null : 100.0 * (c[1] - c[2]) / c[0];
   }
 
-  private static double adjNet(long[] c) {
-    return (c[1] - c[2]) / (c[0] + 3.0);
-  }
-
   private static double adjVar(long[] c) {
     double nn = c[0] + 3.0, p = (c[1] + 0.75) / nn, d = (c[2] + 0.75) / nn;
     return (p + d - (p - d) * (p - d)) / nn;
@@ -312,11 +309,12 @@ class AnalysisTest {
     assertNps(card.getJsonObject("previous").getJsonObject("nps"), previous, what + " previous");
     long[] c = npsCounts(current), p = npsCounts(previous);
     JsonObject change = card.getJsonObject("change").getJsonObject("nps");
-    double z = (adjNet(c) - adjNet(p)) / Math.sqrt(adjVar(c) + adjVar(p));
+    // The pooled score test with the N − 1 correction, recomputed by the test's own implementation.
+    double z = Reference.npsChangeZ(c[1], c[2], c[0], p[1], p[2], p[0]);
     assertThat(change.getDouble("delta")).as(what).isCloseTo(npsScore(c) - npsScore(p), within(1e-9));
     assertThat(change.getDouble("z")).as(what).isCloseTo(z, within(1e-9));
     boolean enough = c[0] >= 30 && p[0] >= 30;
-    assertThat(change.getBoolean("significant")).as(what).isEqualTo(enough && Math.abs(z) > 1.96);
+    assertThat(change.getBoolean("significant")).as(what).isEqualTo(enough && Math.abs(z) > Reference.CHANGE_CRITICAL);
     assertThat(change.getBoolean("insufficientN", false)).as(what).isEqualTo(!enough);
   }
 

@@ -61,16 +61,17 @@ class SegmentLimitAndAlertTest {
         hotline.next(5, LiveClient.type("snapshot"));
         app.subscribe("wall", "1h", "app");
         app.next(5, LiveClient.type("snapshot"));
-        // 10 detractors choosing price, 8 promoters choosing attitude, 2 promoters choosing attitude and quality.
-        // Level 1, N = 20: price n 10, attention .5, sub-NPS -100; attitude n 10, .5, +100; quality n 2, .1, +100.
-        // Means: attention 1.1/3 = .3667, sub-NPS 100/3 = 33.3 → price is fix-first, attitude keep, quality polish.
+        // 30 detractors choosing price, 30 promoters choosing attitude, 3 of them quality too.
+        // Level 1, N = 60: price n 30, attention .5, sub-NPS -100; attitude n 30, .5, +100; quality n 3, .05, +100.
+        // Means: attention 1.05/3 = .35, sub-NPS 100/3 = 33.3. Price is fix-first and certain of it:
+        // attention Wilson(30/60) = [.377, .623] above .35, sub-NPS interval [-100, -78.7] below 33.3.
         List<JsonObject> items = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 30; i++) {
           items.add(item("p" + i, "hotline", 2, null).put("reasons", new JsonArray().add("price")));
         }
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 30; i++) {
           JsonArray reasons = new JsonArray().add("attitude");
-          if (i < 2) reasons.add("quality");
+          if (i < 3) reasons.add("quality");
           items.add(item("q" + i, "hotline", 10, null).put("reasons", reasons));
         }
         server.postFeedback("acme", items);
@@ -80,26 +81,34 @@ class SegmentLimitAndAlertTest {
         assertThat(alert.getString("label")).isEqualTo("Price");
         assertThat(alert.getDouble("attention")).isEqualTo(0.5);
         assertThat(alert.getDouble("subNps")).isEqualTo(-100.0);
-        assertThat(alert.getLong("n")).isEqualTo(20);
-        assertThat(alert.getLong("reasonN")).isEqualTo(10);
-        // n = 10, P = 0, D = 10: n' = 13, p' = .75/13, d' = 10.75/13, v' = p' + d' - (p' - d')^2 = .29290,
-        // MoE = 100 * 1.96 * sqrt(v'/13) = 29.42; n below MIN_N (20 here): low confidence.
-        assertThat(alert.getDouble("subNpsMoe")).isCloseTo(29.420066, org.assertj.core.api.Assertions.within(1e-5));
-        assertThat(alert.getBoolean("lowConfidence")).isTrue();
-        // On the app, price is in fix-first too but chosen by 9 (< QUADRANT_ALERT_MIN_ITEM_N, 10): no alert.
-        // N = 20: price n 9, attention .45, sub-NPS -100; attitude n 9, .45, +100; quality n 1, .05, +100;
-        // means .3167 and 33.3 → price is fix-first.
-        List<Object> thin = new ArrayList<>();
-        for (int i = 0; i < 9; i++) thin.add(item("ap" + i, "app", 2, null).put("reasons", new JsonArray().add("price")));
-        for (int i = 0; i < 9; i++) {
+        assertThat(alert.getLong("n")).isEqualTo(60);
+        assertThat(alert.getLong("reasonN")).isEqualTo(30);
+        // n = 30, P = 0, D = 30: n' = 33, p' = .75/33, d' = 30.75/33, v' = p' + d' - (p' - d')^2 = .126263,
+        // MoE = 100 * 1.96 * sqrt(v'/33) = 12.21; interval [-100, -78.70]; n at least MIN_N (20 here).
+        assertThat(alert.getDouble("subNpsMoe")).isCloseTo(12.211591, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(alert.getJsonArray("ci").getDouble(0)).isEqualTo(-100.0);
+        assertThat(alert.getJsonArray("ci").getDouble(1)).isCloseTo(-78.697499, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(alert.getBoolean("lowConfidence")).isFalse();
+        // On the app, price is fix-first by its point estimates and chosen by 10 (the item minimum),
+        // but not certain: N = 22, price n 10, attention .4545, sub-NPS -100; attitude n 10, .4545,
+        // +100; quality n 1, .045, +100; means .318 and 33.3; Wilson(10/22) = [.269, .653] contains
+        // .318, so price is "uncertain": no alert.
+        List<JsonObject> thin = new ArrayList<>();
+        for (int i = 0; i < 10; i++) thin.add(item("ap" + i, "app", 2, null).put("reasons", new JsonArray().add("price")));
+        for (int i = 0; i < 10; i++) {
           JsonArray reasons = new JsonArray().add("attitude");
           if (i == 0) reasons.add("quality");
           thin.add(item("aq" + i, "app", 10, null).put("reasons", reasons));
         }
         thin.add(item("an0", "app", 7, null));
         thin.add(item("an1", "app", 8, null));
-        assertThat(server.postJson("/api/v1/feedback", server.ingestToken("acme"), new JsonArray(thin).encode()).statusCode())
-            .isEqualTo(200);
+        server.postFeedback("acme", thin);
+        // The REST reasons say the same: uncertain, with the point estimates' quadrant beside it.
+        JsonObject price = new JsonObject(server.get("/api/v1/reasons?window=1h&touchpoints=app", server.viewerToken("acme"))
+            .body()).getJsonArray("items").stream().map(o -> (JsonObject) o)
+            .filter(i -> i.getString("code").equals("price")).findFirst().orElseThrow();
+        assertThat(price.getString("quadrant")).isEqualTo("uncertain");
+        assertThat(price.getString("pointQuadrant")).isEqualTo("fix-first");
         for (JsonObject seen = app.next(5); ; seen = app.next(5)) {
           assertThat(seen.getString("kind")).as(seen.encode()).isNotEqualTo("fix-first");
           if ("update".equals(seen.getString("type"))) break;
@@ -107,7 +116,7 @@ class SegmentLimitAndAlertTest {
         assertThat(alert.getString("at")).endsWith("+08:00");
         // Still fix-first after another detractor: no second alert while it stays there.
         assertThat(server.postJson("/api/v1/feedback", server.ingestToken("acme"),
-            item("p10", "hotline", 1, null).put("reasons", new JsonArray().add("price")).encode()).statusCode()).isEqualTo(200);
+            item("p30", "hotline", 1, null).put("reasons", new JsonArray().add("price")).encode()).statusCode()).isEqualTo(200);
         hotline.next(5, m -> "update".equals(m.getString("type")));
         long deadline = System.currentTimeMillis() + 1500;
         while (System.currentTimeMillis() < deadline) {

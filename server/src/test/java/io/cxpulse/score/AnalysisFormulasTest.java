@@ -27,13 +27,11 @@ class AnalysisFormulasTest {
     @Test
     @DisplayName("60/20/20 (n=100) against 40/20/40 (n=100): delta 40, z by hand 3.2939, significant")
     void significant() {
-      // Current: n'=103, p'=60.75/103, d'=20.75/103, p'-d' = 40/103 = 0.388350;
-      //   v' = (81.5/103) - (40/103)^2 = 0.791262 - 0.150815 = 0.640447; v'/n' = 0.00621793.
-      // Previous: p'-d' = 0; v' = 81.5/103 = 0.791262; v'/n' = 0.00768216.
-      // z = 0.388350 / sqrt(0.01390009) = 0.388350 / 0.117899 = 3.29393
+      // Pooled score test: p = 100/200 = 0.5, d = 60/200 = 0.3, v = 0.8 − 0.04 = 0.76;
+      // z = (0.4 − 0) / sqrt(0.76 · 200/199 · (1/100 + 1/100)) = 0.4 / 0.123596 = 3.23631
       NpsChange c = NpsChange.of(NpsScore.of(hist(60, 20, 20), 30), NpsScore.of(hist(40, 20, 40), 30), 30);
       assertThat(c.delta()).isCloseTo(40.0, within(1e-9));
-      assertThat(c.z()).isCloseTo(3.29393, within(1e-4));
+      assertThat(c.z()).isCloseTo(3.23631, within(1e-4));
       assertThat(c.significant()).isTrue();
       assertThat(c.insufficientN()).isFalse();
     }
@@ -41,12 +39,11 @@ class AnalysisFormulasTest {
     @Test
     @DisplayName("a small difference is not significant: 45/30/25 vs 40/30/30, z = 0.8508")
     void notSignificant() {
-      // p'-d' current 20/103 = 0.194175, v' = 71.5/103 - 0.037704 = 0.656475, /103 = 0.00637354
-      // previous 10/103 = 0.097087, v' = 71.5/103 - 0.009426 = 0.684757, /103 = 0.00664813
-      // z = 0.097087 / sqrt(0.01302167) = 0.097087 / 0.114113 = 0.85080
+      // p = 85/200 = 0.425, d = 55/200 = 0.275, v = 0.7 − 0.0225 = 0.6775;
+      // z = (0.2 − 0.1) / sqrt(0.6775 · 200/199 · 0.02) = 0.1 / 0.116697 = 0.85692
       NpsChange c = NpsChange.of(NpsScore.of(hist(45, 30, 25), 30), NpsScore.of(hist(40, 30, 30), 30), 30);
       assertThat(c.delta()).isCloseTo(10.0, within(1e-9));
-      assertThat(c.z()).isCloseTo(0.85080, within(1e-4));
+      assertThat(c.z()).isCloseTo(0.85692, within(1e-4));
       assertThat(c.significant()).isFalse();
     }
 
@@ -88,25 +85,48 @@ class AnalysisFormulasTest {
     @Test
     @DisplayName("at or above target is green, exactly at target too")
     void green() {
-      assertThat(TargetStatus.of(40.0, 40.0, 8.0)).isEqualTo(TargetStatus.GREEN);
-      assertThat(TargetStatus.of(55.0, 40.0, null)).isEqualTo(TargetStatus.GREEN);
+      assertThat(TargetStatus.of(40.0, 48.0, 40.0)).isEqualTo(TargetStatus.GREEN);
+      assertThat(TargetStatus.of(55.0, null, 40.0)).isEqualTo(TargetStatus.GREEN);
     }
 
     @Test
-    @DisplayName("below by at most max(MoE, 5) is amber; further below is red")
+    @DisplayName("red needs both: more than 5 points below, and the interval's upper end below the target")
     void amberAndRed() {
-      assertThat(TargetStatus.of(35.0, 40.0, 2.0)).isEqualTo(TargetStatus.AMBER);   // 5 below, band 5
-      assertThat(TargetStatus.of(34.9, 40.0, 2.0)).isEqualTo(TargetStatus.RED);     // 5.1 below, band 5
-      assertThat(TargetStatus.of(32.0, 40.0, 8.5)).isEqualTo(TargetStatus.AMBER);   // 8 below, band 8.5
-      assertThat(TargetStatus.of(31.0, 40.0, 8.5)).isEqualTo(TargetStatus.RED);     // 9 below
-      assertThat(TargetStatus.of(80.0, 85.0, null)).isEqualTo(TargetStatus.AMBER);  // CSAT: no MoE, band 5
+      assertThat(TargetStatus.of(35.0, 37.0, 40.0)).isEqualTo(TargetStatus.AMBER);   // 5 below: a small miss
+      assertThat(TargetStatus.of(34.9, 36.9, 40.0)).isEqualTo(TargetStatus.RED);     // 5.1 below, interval below
+      assertThat(TargetStatus.of(32.0, 40.5, 40.0)).isEqualTo(TargetStatus.AMBER);   // 8 below, interval reaches 40.5
+      assertThat(TargetStatus.of(31.0, 39.5, 40.0)).isEqualTo(TargetStatus.RED);     // 9 below, interval ends at 39.5
+      assertThat(TargetStatus.of(80.0, null, 85.0)).isEqualTo(TargetStatus.AMBER);   // no interval: never red
+    }
+
+    @Test
+    @DisplayName("NPS: the upper end is the larger of the interval's and score + MoE; CSAT: the exact binomial test")
+    void typed() {
+      // 30 responses, 12 promoters, 6 detractors: score 20; n' = 33, p' = 12.75/33, d' = 6.75/33,
+      // p' = 0.386364, d' = 0.204545, v' = 0.590909 − 0.033058 = 0.557851; MoE = 196·√(0.557851/33) = 25.483;
+      // centre 100·6/33 = 18.182, interval [−7.30, 43.66]; score + MoE = 45.48 is the upper end used.
+      long[] h = new long[11];
+      h[10] = 12;
+      h[8] = 12;
+      h[0] = 6;
+      NpsScore nps = NpsScore.of(h, 30);
+      assertThat(TargetStatus.judge(nps, 45.0, 30)).isEqualTo(TargetStatus.AMBER);   // 45 < 45.48
+      assertThat(TargetStatus.judge(nps, 46.0, 30)).isEqualTo(TargetStatus.RED);
+      assertThat(TargetStatus.judge(nps, 46.0, 31)).isEqualTo(TargetStatus.INSUFFICIENT);
+      assertThat(TargetStatus.judge(nps, null, 30)).isEqualTo(TargetStatus.NONE);
+      // CSAT 30 ratings, 21 of them 4–5: top-2 70%. P(X ≤ 21 | 30, 0.85) = 0.02778 is not below
+      // 0.025; P(X ≤ 21 | 30, 0.86) = 0.01838 is (the Clopper–Pearson upper end is 85.27%), although
+      // Wilson's upper end, 83.34%, is below both targets.
+      CsatScore csat = CsatScore.of(new long[] {3, 3, 3, 10, 11});
+      assertThat(TargetStatus.judge(csat, 85.0, 30)).isEqualTo(TargetStatus.AMBER);
+      assertThat(TargetStatus.judge(csat, 86.0, 30)).isEqualTo(TargetStatus.RED);
     }
 
     @Test
     @DisplayName("no score (n = 0) or no target: none")
     void none() {
-      assertThat(TargetStatus.of(null, 40.0, null)).isEqualTo(TargetStatus.NONE);
-      assertThat(TargetStatus.of(50.0, null, 3.0)).isEqualTo(TargetStatus.NONE);
+      assertThat(TargetStatus.of(null, null, 40.0)).isEqualTo(TargetStatus.NONE);
+      assertThat(TargetStatus.of(50.0, 53.0, null)).isEqualTo(TargetStatus.NONE);
     }
   }
 

@@ -59,10 +59,18 @@ class ProportionTest {
   }
 
   @Test
-  @DisplayName("Revenue at risk is affected × loss × order value × 30 / horizon, and noise never outranks a significant item")
+  @DisplayName("Revenue at risk is loss × the affected customers' own monthly spend, and noise never outranks a significant item")
   void revenueAtRisk() {
-    assertThat(RevenueAtRisk.perMonth(200, 0.15, 80.0, 90)).isCloseTo(200 * 0.15 * 80 * 30 / 90.0, within(1e-9));
-    assertThat(RevenueAtRisk.perMonth(200, null, 80.0, 90)).isNull();
+    // A customer with 12 orders of 50 over a year (365 days to the end of the horizon): 600 × 30/365.
+    assertThat(RevenueAtRisk.monthlySpend(600, 365, 90)).isCloseTo(600 * 30 / 365.0, within(1e-9));
+    // One order of 80 five days before answering: history 95 days with a 90-day horizon.
+    assertThat(RevenueAtRisk.monthlySpend(80, 95, 90)).isCloseTo(80 * 30 / 95.0, within(1e-9));
+    // A history shorter than the horizon counts as one horizon: no week-old buyer at an order a week.
+    assertThat(RevenueAtRisk.monthlySpend(80, 7, 90)).isCloseTo(80 * 30 / 90.0, within(1e-9));
+    assertThat(RevenueAtRisk.monthlySpend(0, 400, 90)).isZero();
+    assertThat(RevenueAtRisk.perMonth(0.15, 600 * 30 / 365.0 + 80 * 30 / 95.0))
+        .isCloseTo(0.15 * (49.3150684931507 + 25.2631578947368), within(1e-9));
+    assertThat(RevenueAtRisk.perMonth(null, 80.0)).isNull();
     var ranked = RevenueAtRisk.rank(List.of(
         new RevenueAtRisk.Item<>("noise", false, 9_000.0, 900),
         new RevenueAtRisk.Item<>("small", true, 100.0, 50),

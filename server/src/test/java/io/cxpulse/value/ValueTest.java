@@ -3,6 +3,7 @@ package io.cxpulse.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.cxpulse.testing.Reference;
 import io.cxpulse.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -146,16 +147,17 @@ class ValueTest {
   }
 
   @Test
-  @DisplayName("revenue at risk: 'quality' (30% fewer repurchases) ranks first with the generator's figures; 'price' is noise and not ranked")
+  @DisplayName("revenue at risk: 'quality' (30% fewer repurchases) is ranked with the generator's figures; 'price' is noise and not ranked")
   void revenueAtRisk() {
     JsonObject body = get("/api/v1/value/issues?touchpoints=store&outcome=repurchase&horizonDays=90&" + window());
     assertThat(body.getLong("customers")).isEqualTo(CUSTOMERS.size());
-    assertThat(body.getString("adjustedFor")).isEqualTo("npsCategory");
+    assertThat(body.getLong("openHorizon")).isZero();
+    assertThat(body.getString("adjustedFor")).isEqualTo("touchpoint");
     JsonArray items = body.getJsonArray("items");
-    assertThat(items).hasSize(1);
-    JsonObject quality = items.getJsonObject(0);
-    assertThat(quality.getString("code")).isEqualTo("quality");
-    assertThat(quality.getInteger("rank")).isEqualTo(1);
+    // quality, and attitude (see confounding()): both go with significantly fewer repurchases.
+    assertThat(items.stream().map(i -> ((JsonObject) i).getString("code"))).containsExactlyInAnyOrder("quality", "attitude");
+    JsonObject quality = item(items, "quality");
+    assertThat(quality.getInteger("rank")).isNotNull();
     assertThat(quality.getBoolean("significant")).isTrue();
 
     // Recount from the generated data.
@@ -169,25 +171,43 @@ class ValueTest {
     assertThat(quality.getJsonObject("notRaised").getLong("k")).isEqualTo(kb);
     assertThat(quality.getJsonObject("crude").getDouble("difference")).isCloseTo(100 * (rateB - rateA), within(1e-9));
     assertThat(quality.getJsonObject("crude").getBoolean("significant")).isTrue();
-    // The adjusted loss: Mantel–Haenszel over promoter / passive / detractor, recomputed here.
-    Pooled pooled = pooled(Customer::quality, false);
-    assertThat(quality.getDouble("loss")).isCloseTo(100 * pooled.difference(), within(1e-9));
+    // The total effect, adjusted for touchpoint only: one touchpoint here, so the crude difference,
+    // with Newcombe's interval and the exact test, recomputed here.
+    double[] total = Reference.newcombe(List.of(new Reference.Table(kb, others.size(), ka, raised.size())));
+    assertThat(quality.getDouble("loss")).isCloseTo(100 * total[0], within(1e-9));
     JsonArray ci = quality.getJsonArray("lossCi");
-    assertThat(ci.getDouble(0)).isCloseTo(100 * pooled.low(), within(1e-9));
-    assertThat(ci.getDouble(1)).isCloseTo(100 * pooled.high(), within(1e-9));
-    // The generator's true loss in each category is 30% of its base rate; pooled with the same weights.
-    double trueLoss = 100 * pooled(Customer::quality, true).difference();
-    assertThat(trueLoss).isBetween(0.3 * 100 * 0.35, 0.3 * 100 * 0.8);
-    assertThat(ci.getDouble(0)).isLessThan(trueLoss).isGreaterThan(0);
-    assertThat(ci.getDouble(1)).isGreaterThan(trueLoss);
-    // Average order value of the affected customers: all their purchase and repurchase amounts.
-    double spend = raised.stream().mapToDouble(c -> c.firstOrder() + c.repeatOrder()).sum()
-        + lateSpend(raised);
-    long orders = raised.size() + ka + lateOrders(raised);
-    double aov = spend / orders;
-    assertThat(quality.getDouble("averageOrderValue")).isCloseTo(aov, within(1e-6));
-    assertThat(quality.getDouble("revenueAtRiskPerMonth"))
-        .isCloseTo(raised.size() * pooled.difference() * aov * 30 / 90, within(1e-6));
+    assertThat(ci.getDouble(0)).isCloseTo(100 * total[1], within(1e-9));
+    assertThat(ci.getDouble(1)).isCloseTo(100 * total[2], within(1e-9));
+    assertThat(quality.getDouble("p")).isCloseTo(
+        Reference.exactP(List.of(new Reference.Table(kb, others.size(), ka, raised.size())))[2], within(1e-9));
+    assertThat(quality.getJsonObject("total").getDouble("loss")).isEqualTo(quality.getDouble("loss"));
+    // The generator's true total loss: mean probability of the others minus of the raisers.
+    double trueTotal = 100 * (others.stream().mapToDouble(Customer::trueRate).average().orElseThrow()
+        - raised.stream().mapToDouble(Customer::trueRate).average().orElseThrow());
+    assertThat(trueTotal).isBetween(ci.getDouble(0), ci.getDouble(1));
+    assertThat(ci.getDouble(0)).isPositive();
+    // The direct effect, adjusted for the NPS category too: quality does not change the score in
+    // this generator, so direct and total are close, and both significant.
+    Pooled direct = pooled(Customer::quality, false);
+    JsonObject d = quality.getJsonObject("direct");
+    assertThat(d.getDouble("loss")).isCloseTo(100 * direct.difference(), within(1e-9));
+    assertThat(d.getJsonArray("ci").getDouble(0)).isCloseTo(100 * direct.low(), within(1e-9));
+    assertThat(d.getJsonArray("ci").getDouble(1)).isCloseTo(100 * direct.high(), within(1e-9));
+    assertThat(d.getBoolean("significant")).isTrue();
+    double trueDirect = 100 * pooled(Customer::quality, true).difference();
+    assertThat(trueDirect).isBetween(d.getJsonArray("ci").getDouble(0), d.getJsonArray("ci").getDouble(1));
+    // Average order value of the affected customers: their purchase and repurchase amounts up to the
+    // end of their horizon (the repurchases 95 days after answering are past it).
+    double spend = raised.stream().mapToDouble(c -> c.firstOrder() + c.repeatOrder()).sum();
+    long orders = raised.size() + ka;
+    assertThat(quality.getDouble("averageOrderValue")).isCloseTo(spend / orders, within(1e-6));
+    // Each customer's own monthly spend: first order 5 days before answering, history to the end of
+    // the horizon 95 days, so spend × 30/95.
+    double monthly = raised.stream().mapToDouble(c -> (c.firstOrder() + c.repeatOrder()) * 30 / 95.0).sum();
+    assertThat(quality.getDouble("monthlySpend")).isCloseTo(monthly, within(1e-6));
+    assertThat(quality.getDouble("ordersPerMonth")).isCloseTo(orders * 30 / 95.0, within(1e-6));
+    assertThat(quality.getDouble("revenueAtRiskPerMonth")).isCloseTo(total[0] * monthly, within(1e-6));
+    assertThat(quality.getJsonArray("revenueAtRiskPerMonthCi").getDouble(0)).isCloseTo(total[1] * monthly, within(1e-6));
 
     JsonObject price = item(body.getJsonArray("notSignificant"), "price");
     assertThat(price.getBoolean("significant")).isFalse();
@@ -197,11 +217,14 @@ class ValueTest {
   }
 
   @Test
-  @DisplayName("confounding: 'attitude' (raised mostly by detractors, no effect on repurchase) has a significant crude loss but no adjusted one")
+  @DisplayName("total and direct effect: 'attitude' (raised mostly by detractors) has a significant total loss and no direct one; both are labelled")
   void confounding() {
     JsonObject body = get("/api/v1/value/issues?touchpoints=store&outcome=repurchase&horizonDays=90&" + window());
-    assertThat(body.getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("code"))).doesNotContain("attitude");
-    JsonObject attitude = item(body.getJsonArray("notSignificant"), "attitude");
+    assertThat(body.getString("directAdjustedFor")).isEqualTo("touchpoint, npsCategory");
+    // Ranked by its total effect: customers who raise it do come back less. The direct effect says
+    // why: within each NPS category they do as well as the others (in this generator attitude only
+    // marks unhappy customers; were it the cause of their score, the total would be its cost).
+    JsonObject attitude = item(body.getJsonArray("items"), "attitude");
     List<Customer> raised = CUSTOMERS.stream().filter(Customer::attitude).toList();
     List<Customer> others = CUSTOMERS.stream().filter(c -> !c.attitude()).toList();
     assertThat(attitude.getLong("affectedCustomers")).isEqualTo(raised.size());
@@ -210,36 +233,37 @@ class ValueTest {
     double detractorShareOthers = (double) others.stream().filter(c -> c.category().equals("detractor")).count() / others.size();
     assertThat(detractorShareRaised).isGreaterThan(detractorShareOthers + 0.4);
 
-    // Crude: a recount, and the generator's crude difference (mean repurchase probability of the
-    // customers who did not raise it minus of those who did) is far from 0 and inside the interval.
+    // Total (= crude here, one touchpoint): a recount, and the generator's total difference (mean
+    // repurchase probability of the customers who did not raise it minus of those who did) is far
+    // from 0 and inside the interval.
     double rateA = (double) raised.stream().filter(Customer::repurchased).count() / raised.size();
     double rateB = (double) others.stream().filter(Customer::repurchased).count() / others.size();
-    JsonObject crude = attitude.getJsonObject("crude");
-    assertThat(crude.getDouble("difference")).isCloseTo(100 * (rateB - rateA), within(1e-9));
-    assertThat(crude.getBoolean("significant")).isTrue();
-    double trueCrude = 100 * (others.stream().mapToDouble(Customer::trueRate).average().orElseThrow()
+    JsonObject total = attitude.getJsonObject("total");
+    assertThat(total.getDouble("loss")).isCloseTo(100 * (rateB - rateA), within(1e-9));
+    assertThat(total.getBoolean("significant")).isTrue();
+    assertThat(attitude.getBoolean("significant")).isTrue();
+    double trueTotal = 100 * (others.stream().mapToDouble(Customer::trueRate).average().orElseThrow()
         - raised.stream().mapToDouble(Customer::trueRate).average().orElseThrow());
-    assertThat(trueCrude).isGreaterThan(10);
-    assertThat(trueCrude).isBetween(crude.getJsonArray("ci").getDouble(0), crude.getJsonArray("ci").getDouble(1));
-    assertThat(crude.getJsonArray("ci").getDouble(0)).isPositive();
+    assertThat(trueTotal).isGreaterThan(10);
+    assertThat(trueTotal).isBetween(total.getJsonArray("ci").getDouble(0), total.getJsonArray("ci").getDouble(1));
 
-    // Adjusted: recomputed here. Attitude has no effect (0 inside the interval). With the
-    // generator's probabilities of these very customers the pooled difference is not exactly 0 —
-    // by chance the quality complaint is a little more or less common among attitude raisers of a
-    // category — but small, and inside the interval too.
+    // Direct: recomputed here. Attitude has no effect within a category (0 inside the interval).
+    // With the generator's probabilities of these very customers the pooled difference is not
+    // exactly 0 — by chance the quality complaint is a little more or less common among attitude
+    // raisers of a category — but small, and inside the interval too.
     Pooled pooled = pooled(Customer::attitude, false);
-    assertThat(attitude.getDouble("loss")).isCloseTo(100 * pooled.difference(), within(1e-9));
-    JsonArray ci = attitude.getJsonArray("lossCi");
+    JsonObject direct = attitude.getJsonObject("direct");
+    assertThat(direct.getDouble("loss")).isCloseTo(100 * pooled.difference(), within(1e-9));
+    JsonArray ci = direct.getJsonArray("ci");
     assertThat(ci.getDouble(0)).isCloseTo(100 * pooled.low(), within(1e-9));
     assertThat(ci.getDouble(1)).isCloseTo(100 * pooled.high(), within(1e-9));
     assertThat(ci.getDouble(0)).isNegative();
     assertThat(ci.getDouble(1)).isPositive();
     double trueAdjusted = 100 * pooled(Customer::attitude, true).difference();
     assertThat(trueAdjusted).isCloseTo(0, within(2.0)).isBetween(ci.getDouble(0), ci.getDouble(1));
-    assertThat(attitude.getBoolean("significant")).isFalse();
-    assertThat(attitude.containsKey("rank")).isFalse();
+    assertThat(direct.getBoolean("significant")).isFalse();
 
-    // The strata the adjustment used: each category's counts, recounted.
+    // The strata the direct effect used: each category's counts, recounted.
     for (String category : List.of("promoter", "passive", "detractor")) {
       JsonObject stratum = attitude.getJsonObject("byCategory").getJsonObject(category);
       List<Customer> in = CUSTOMERS.stream().filter(c -> c.category().equals(category)).toList();
@@ -259,39 +283,28 @@ class ValueTest {
   record Pooled(double difference, double low, double high) {}
 
   /**
-   * The Mantel–Haenszel difference (did not raise − raised) over the NPS categories: the weighted
-   * mean of the per-category differences with weights n_x·n_y/N, and Sato's (1989) variance
-   * (Var = (d·ΣP + ΣQ)/(Σw)², P = (n_x²·k_y − n_y²·k_x + n_x·n_y·(n_y − n_x)/2)/N², Q = (k_x·(n_y − k_y) + k_y·(n_x − k_x))/(2N)).
-   * With {@code truth}, the per-category rates are the generator's mean probabilities instead of
-   * the observed ones, giving the true value the interval should cover.
+   * The direct effect (did not raise − raised) over the NPS categories: the MH-weighted difference
+   * and its stratified Newcombe interval, by {@link Reference#newcombe}. With {@code truth}, the
+   * per-category rates are the generator's mean probabilities instead of the observed ones (the
+   * true value the interval should cover; only the difference is used then).
    */
   static Pooled pooled(java.util.function.Predicate<Customer> raised, boolean truth) {
-    double sumW = 0, sumWd = 0, sumP = 0, sumQ = 0;
+    double sumW = 0, sumWd = 0;
+    List<Reference.Table> strata = new ArrayList<>();
     for (String category : List.of("promoter", "passive", "detractor")) {
       List<Customer> x = CUSTOMERS.stream().filter(c -> c.category().equals(category) && !raised.test(c)).toList();
       List<Customer> y = CUSTOMERS.stream().filter(c -> c.category().equals(category) && raised.test(c)).toList();
       if (x.isEmpty() || y.isEmpty()) continue;
-      double nx = x.size(), ny = y.size(), n = nx + ny;
+      double nx = x.size(), ny = y.size(), w = nx * ny / (nx + ny);
       double kx = truth ? x.stream().mapToDouble(Customer::trueRate).sum() : x.stream().filter(Customer::repurchased).count();
       double ky = truth ? y.stream().mapToDouble(Customer::trueRate).sum() : y.stream().filter(Customer::repurchased).count();
-      double w = nx * ny / n;
       sumW += w;
       sumWd += w * (kx / nx - ky / ny);
-      sumP += (nx * nx * ky - ny * ny * kx + nx * ny * (ny - nx) / 2) / (n * n);
-      sumQ += (kx * (ny - ky) + ky * (nx - kx)) / (2 * n);
+      if (!truth) strata.add(new Reference.Table((long) kx, x.size(), (long) ky, y.size()));
     }
-    double d = sumWd / sumW;
-    double se = Math.sqrt((d * sumP + sumQ) / (sumW * sumW));
-    return new Pooled(d, d - 1.96 * se, d + 1.96 * se);
-  }
-
-  /** Repurchases after the horizon also count in the order value (they are orders), not in the rate. */
-  static double lateSpend(List<Customer> customers) {
-    return LATE.stream().filter(l -> customers.stream().anyMatch(c -> c.id().equals(l.customer()))).mapToDouble(Late::amount).sum();
-  }
-
-  static long lateOrders(List<Customer> customers) {
-    return LATE.stream().filter(l -> customers.stream().anyMatch(c -> c.id().equals(l.customer()))).count();
+    if (truth) return new Pooled(sumWd / sumW, Double.NaN, Double.NaN);
+    double[] d = Reference.newcombe(strata);
+    return new Pooled(d[0], d[1], d[2]);
   }
 
   record Late(String customer, double amount) {}

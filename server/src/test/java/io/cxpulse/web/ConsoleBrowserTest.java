@@ -105,7 +105,7 @@ class ConsoleBrowserTest {
       // The previous 7 days: hotline 40 detractors (NPS −100), store 5 promoters, app nothing.
       JsonObject hotline = Pages.touchpoint(rest, "hotline").getJsonObject("nps");
       double z = Pages.npsZ(hotline.getLong("n"), hotline.getLong("promoters"), hotline.getLong("detractors"), 40, 0, 40);
-      assertThat(z).as("the test's own z").isGreaterThan(1.96);
+      assertThat(z).as("the test's own z").isGreaterThan(io.cxpulse.testing.Reference.CHANGE_CRITICAL);
       b.await(Duration.ofSeconds(10), "the comparison column", d -> row(b, "hotline", ".cmp-up") != null);
       assertThat(row(b, "hotline", ".cmp")).isEqualTo("▲ " + Pages.signed(hotline.getDouble("score") + 100) + " significantly up");
       assertThat(b.js("return document.querySelector(\"tr[data-tp='hotline'] .cmp\").dataset.z")).isEqualTo(String.format(java.util.Locale.US, "%.2f", z));

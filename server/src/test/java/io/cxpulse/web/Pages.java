@@ -32,13 +32,9 @@ final class Pages {
   }
 
   /** The z of two independent NPS results (DESIGN.md). */
+  /** The z of the NPS change test (pooled, N − 1 correction), by the tests' own implementation. */
   static double npsZ(long n1, long p1, long d1, long n2, long p2, long d2) {
-    double a = n1 + 3;
-    double b = n2 + 3;
-    double pa = (p1 + 0.75) / a, da = (d1 + 0.75) / a, pb = (p2 + 0.75) / b, db = (d2 + 0.75) / b;
-    double va = (pa + da - (pa - da) * (pa - da)) / a;
-    double vb = (pb + db - (pb - db) * (pb - db)) / b;
-    return ((pa - da) - (pb - db)) / Math.sqrt(va + vb);
+    return io.cxpulse.testing.Reference.npsChangeZ(p1, d1, n1, p2, d2, n2);
   }
 
   static String moe(Double x) {
